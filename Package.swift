@@ -1,0 +1,69 @@
+// swift-tools-version: 6.1
+// Dysta: scheduling sparse multi-DNN workloads on shared accelerators.
+
+import PackageDescription
+
+let package = Package(
+    name: "Dysta",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(
+            name: "Dysta",
+            targets: [
+                "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
+                "DystaSimulation", "DystaReports", "DystaBenchmark",
+            ]),
+        .executable(name: "dysta", targets: ["DystaCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Domain: workloads, traces, look-up tables, requests, errors, seeded random streams.
+        .target(name: "DystaCore"),
+        // Accelerator latency models (Sanger, Eyeriss-V2, table) behind one protocol.
+        .target(name: "DystaAccelerators", dependencies: ["DystaCore"]),
+        // File formats: artifact CSV traces, native traces, request tables.
+        .target(name: "DystaTraces", dependencies: ["DystaCore", "DystaAccelerators"]),
+        // Sparsity predictors and scheduling policies.
+        .target(name: "DystaScheduling", dependencies: ["DystaCore"]),
+        // Request generation, the layer-granularity engine and metrics.
+        .target(
+            name: "DystaSimulation",
+            dependencies: ["DystaCore", "DystaScheduling"]),
+        // Tables, CSV and JSON output.
+        .target(name: "DystaReports", dependencies: ["DystaCore", "DystaSimulation"]),
+        // The benchmark traces measured on real models, shipped as package resources.
+        .target(
+            name: "DystaBenchmark",
+            dependencies: ["DystaCore", "DystaTraces"],
+            resources: [.copy("workloads")]),
+        .executableTarget(
+            name: "DystaCLI",
+            dependencies: [
+                "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
+                "DystaSimulation", "DystaReports", "DystaBenchmark",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .target(
+            name: "DystaTestSupport",
+            dependencies: ["DystaCore", "DystaTraces", "DystaAccelerators"],
+            path: "Tests/DystaTestSupport",
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "DystaCoreTests", dependencies: ["DystaCore", "DystaTestSupport"]),
+        .testTarget(
+            name: "DystaAcceleratorsTests", dependencies: ["DystaAccelerators", "DystaTestSupport"]),
+        .testTarget(
+            name: "DystaTracesTests",
+            dependencies: ["DystaTraces", "DystaTestSupport", "DystaBenchmark"]),
+        .testTarget(
+            name: "DystaSchedulingTests",
+            dependencies: ["DystaScheduling", "DystaSimulation", "DystaTestSupport"]),
+        .testTarget(
+            name: "DystaSimulationTests",
+            dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport"]),
+        .testTarget(
+            name: "DystaCLITests",
+            dependencies: ["DystaCLI", "DystaTestSupport"]),
+    ]
+)

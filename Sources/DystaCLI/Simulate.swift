@@ -1,0 +1,135 @@
+import ArgumentParser
+import DystaAccelerators
+import DystaCore
+import DystaReports
+import DystaScheduling
+import DystaSimulation
+import DystaTraces
+import Foundation
+
+/// `dysta simulate`: run schedulers on one workload and compare them.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run schedulers on a workload and print a comparison of their metrics.",
+        discussion: """
+            Every scheduler sees the identical request stream of each seed. Without --traces the \
+            shipped benchmark workload named by --workload is used. Times are in seconds unless \
+            a column says otherwise.
+            """)
+
+    @OptionGroup var workloadOptions: WorkloadOptions
+
+    @Option(help: ArgumentHelp("Comma-separated schedulers (default: all 11; see 'dysta list').", valueName: "a,b,c"))
+    var schedulers: String?
+
+    @Option(help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN, the paper's Fig. 13 rates).")
+    var rate: Double?
+
+    @Option(help: "Number of requests per seed.")
+    var requests: Int = 1000
+
+    @Option(help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture.")
+    var slo: Double?
+
+    @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed.", valueName: "seeds"))
+    var seeds: String = "1-5"
+
+    @Option(help: "Rules: default (corrected, SPEC §4) or artifact (the paper artifact's exact rules, SPEC §8).")
+    var semantics: Semantics = .default
+
+    @Option(help: "Sparsity predictor turning measured sparsity into γ (see 'dysta list').")
+    var predictor: String = "avg-ratio"
+
+    @Option(help: "SDRM3 fairness weight α.")
+    var alpha: Double = 1
+
+    @Option(help: "Dysta weight β of urgency and preemption penalty.")
+    var beta: Double = 0.01
+
+    @Option(help: "Number of identical accelerators sharing the ready queue.")
+    var accelerators: Int = 1
+
+    @Option(help: "Context-switch cost in seconds, added when an accelerator changes request.")
+    var switchCost: Double = 0
+
+    @Option(help: ArgumentHelp("Replay this request table (CSV: id,arrival,model,sample,priority,target) instead of generating requests.", valueName: "file"))
+    var replay: String?
+
+    @Option(help: ArgumentHelp("Write each seed's generated request table to this CSV file ({seed} in the name is replaced; required with several seeds).", valueName: "file"))
+    var emitRequests: String?
+
+    @Option(help: ArgumentHelp("Write one CSV row per request and scheduler (scheduler,seed,id,model,sample,priority,arrival,deadline,finish,isolated,violated).", valueName: "file"))
+    var perRequest: String?
+
+    @Flag(help: "Add one row per model variant under each scheduler.")
+    var perModel = false
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: ReportFormat = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() throws {
+        let workload = try workloadOptions.loadWorkload()
+        let model = try workloadOptions.latencyModel(for: workload)
+        let profile = try model.profile(workload)
+        let schedulerNames = schedulers.map(parseList) ?? PolicyRegistry.standard.names
+        let seedList = try parseSeeds(seeds)
+        let engine = EngineConfiguration(semantics: semantics, accelerators: accelerators, switchCost: switchCost)
+        let source: RequestSource
+        if let replay {
+            if rate != nil || slo != nil {
+                throw DystaError("--replay takes arrivals and targets from the file; drop --rate and --slo")
+            }
+            source = .replay(try RequestTableFile.read(URL(fileURLWithPath: replay), profile: profile))
+        } else {
+            let defaultRate: Double = workload.kind == .attention ? 30 : 3
+            source = .poisson(rate: rate ?? defaultRate, count: requests, sloMultiplier: slo ?? 10)
+        }
+        if let emitRequests, seedList.count > 1, !emitRequests.contains("{seed}") {
+            throw DystaError("--emit-requests: with several seeds the file name needs a {seed} placeholder")
+        }
+        let comparison = Comparison(
+            profile: profile, schedulers: schedulerNames, parameters: PolicyParameters(alpha: alpha, beta: beta),
+            predictor: predictor, engine: engine, seeds: seedList, source: source)
+        try comparison.validate()
+
+        var settings: [(String, String)] = [
+            ("workload", "\(workloadOptions.workloadLabel): \(profile.variants.count) models"),
+            ("accelerator", model.name + (model.parameters.isEmpty ? "" : " (" + model.parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")")),
+        ]
+        switch source {
+        case .poisson(let rate, let count, let slo):
+            settings.append(("requests", "\(count) per seed, Poisson \(formatNumber(rate)) req/s, SLO ×\(formatNumber(slo))"))
+            if let load = comparison.offeredLoad { settings.append(("offered load ρ", String(format: "%.3f", load))) }
+        case .replay(let table):
+            settings.append(("requests", "\(table.count) replayed from \(replay ?? "")"))
+        }
+        settings += [
+            ("seeds", seedList.map(String.init).joined(separator: ",")),
+            ("semantics", semantics.rawValue), ("predictor", predictor),
+            ("alpha", formatNumber(alpha)), ("beta", formatNumber(beta)),
+            ("accelerators", String(accelerators)), ("switch cost (s)", formatNumber(switchCost)),
+        ]
+        var report = ComparisonReport(
+            settings: settings, schedulers: schedulerNames, variantNames: profile.variants.map(\.name), perModel: perModel)
+        let perRequestSink = try perRequest.map { try FileSink(path: $0) }
+        perRequestSink?.write(PerRequestCSV.header)
+        var emittedSeeds = Set<UInt64>()
+        let names = profile.variants.map(\.name)
+        try comparison.run { outcome, stream in
+            report.add(outcome)
+            perRequestSink?.write(PerRequestCSV.rows(outcome, variantNames: names))
+            if let emitRequests, emittedSeeds.insert(outcome.seed).inserted {
+                let path = emitRequests.replacingOccurrences(of: "{seed}", with: String(outcome.seed))
+                try write(RequestTableFile.csv(stream, variantNames: names), to: path)
+            }
+        }
+        perRequestSink?.close()
+        try write(report.rendered(format), to: output)
+    }
+}
+
+extension Semantics: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {}

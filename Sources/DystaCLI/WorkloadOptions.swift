@@ -1,0 +1,113 @@
+import ArgumentParser
+import DystaAccelerators
+import DystaBenchmark
+import DystaCore
+import DystaTraces
+import Foundation
+
+/// The trace file kinds `--trace-kind` accepts.
+enum TraceKindOption: String, ExpressibleByArgument, CaseIterable {
+    case native, sanger, eyeriss
+}
+
+/// Options that choose the workload and its accelerator latency model.
+struct WorkloadOptions: ParsableArguments {
+    @Option(name: .long, help: "Shipped benchmark workload (see 'dysta list'); used when --traces is not given.")
+    var workload: String = "attention"
+
+    @Option(name: .long, help: ArgumentHelp("Directory of trace files to use instead of a shipped workload.", valueName: "dir"))
+    var traces: String?
+
+    @Option(name: .long, help: "Format of --traces: native (workload.json + CSV), sanger or eyeriss (the paper artifact's CSV files).")
+    var traceKind: TraceKindOption = .native
+
+    @Option(name: .long, help: "Latency model: sanger, eyeriss-v2, eyeriss-v2-artifact or table (default: the workload's own).")
+    var accelerator: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a latency-model parameter (repeatable), e.g. --set clock_hz=4e8.", valueName: "key=value"))
+    var parameterOverrides: [String] = []
+
+    @Option(name: .long, help: "Sanger sequence length in tokens for every sample (default: each sample's padded length; 512 for artifact files).")
+    var seqLen: Int?
+
+    /// Loads the workload named by the options.
+    func loadWorkload() throws -> Workload {
+        guard let traces else { return try Benchmark.load(workload) }
+        let url = URL(fileURLWithPath: traces)
+        switch traceKind {
+        case .native: return try NativeTraceLoader.loadDirectory(url)
+        case .sanger: return try ArtifactTraceLoader.loadDirectory(url, kind: .sanger)
+        case .eyeriss: return try ArtifactTraceLoader.loadDirectory(url, kind: .eyeriss)
+        }
+    }
+
+    /// The latency model named by the options (or the workload's default).
+    func latencyModel(for workload: Workload) throws -> any LatencyModel {
+        var overrides = parameterOverrides
+        if let seqLen {
+            guard seqLen > 0 else { throw DystaError("--seq-len must be a positive number of tokens (got \(seqLen))") }
+            overrides.append("seq_len=\(seqLen)")
+        }
+        let name = accelerator ?? workload.defaultAccelerator
+        if seqLen != nil && name != "sanger" {
+            throw DystaError("--seq-len applies to the sanger latency model, not '\(name)'")
+        }
+        return try AcceleratorRegistry.standard.make(name, overrides: overrides)
+    }
+
+    /// A short description of where the workload came from.
+    var workloadLabel: String { traces.map { "\($0) (\(traceKind.rawValue))" } ?? workload }
+}
+
+/// Parses `1-5`, `1,3,7` or `1-3,9` into seeds.
+func parseSeeds(_ text: String) throws -> [UInt64] {
+    var seeds: [UInt64] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let piece = part.trimmingCharacters(in: .whitespaces)
+        if let dash = piece.dropFirst().firstIndex(of: "-") {
+            guard let low = UInt64(piece[..<dash]), let high = UInt64(piece[piece.index(after: dash)...]), low <= high,
+                high - low < 1_000_000
+            else { throw DystaError("--seeds '\(text)': '\(piece)' is not a range like 1-5") }
+            seeds += Array(low...high)
+        } else {
+            guard let seed = UInt64(piece) else { throw DystaError("--seeds '\(text)': '\(piece)' is not a non-negative integer") }
+            seeds.append(seed)
+        }
+    }
+    var seen = Set<UInt64>()
+    for seed in seeds where !seen.insert(seed).inserted { throw DystaError("--seeds '\(text)' lists seed \(seed) twice") }
+    return seeds
+}
+
+/// Splits a comma-separated list, trimming spaces and dropping empty items.
+func parseList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// Writes text to a file, or standard output for `-`/nil; errors name the file.
+func write(_ text: String, to path: String?) throws {
+    guard let path, path != "-" else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return
+    }
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    } catch {
+        throw DystaError("cannot write file", file: path)
+    }
+}
+
+/// Streams text to a file (created or truncated).
+final class FileSink {
+    let handle: FileHandle
+    let path: String
+    init(path: String) throws {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw DystaError("cannot create file", file: path)
+        }
+        self.handle = handle
+    }
+    func write(_ text: String) { handle.write(Data(text.utf8)) }
+    func close() { try? handle.close() }
+}

@@ -1,0 +1,63 @@
+/// An error caused by user input or configuration, reported as one line naming where it happened.
+///
+/// The description has the form `FILE:LINE: column 'NAME': MESSAGE` with the parts that are
+/// known; the CLI prints it and exits with a non-zero status.
+public struct DystaError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file the problem is in, if the problem came from a file.
+    public var file: String?
+    /// The 1-based line number in `file`.
+    public var line: Int?
+    /// The column (by name) the problem is in.
+    public var column: String?
+    /// What is wrong, and where obvious how to fix it.
+    public var message: String
+
+    /// Creates an error; every location part is optional.
+    public init(_ message: String, file: String? = nil, line: Int? = nil, column: String? = nil) {
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// The one-line text shown to the user.
+    public var description: String {
+        var prefix = ""
+        if let file {
+            prefix += file
+            if let line { prefix += ":\(line)" }
+            prefix += ": "
+        } else if let line {
+            prefix += "line \(line): "
+        }
+        if let column { prefix += "column '\(column)': " }
+        // One line, always: newlines in a message would break the contract.
+        let flat = message.replacingOccurrences(of: "\n", with: " ")
+        return prefix + flat
+    }
+
+    /// Returns a copy located in `file` (keeps a file already set).
+    public func inFile(_ path: String) -> DystaError {
+        var copy = self
+        if copy.file == nil { copy.file = path }
+        return copy
+    }
+}
+
+extension String {
+    /// Finite `Double` parse of a whole field (no NaN, no infinities); `nil` when not a number.
+    @inlinable
+    public func finiteDouble() -> Double? {
+        guard let value = Double(self), value.isFinite else { return nil }
+        return value
+    }
+}
+
+extension Substring {
+    /// Finite `Double` parse of a whole field (no NaN, no infinities); `nil` when not a number.
+    @inlinable
+    public func finiteDouble() -> Double? {
+        guard let value = Double(self), value.isFinite else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,132 @@
+/// One variant's real latencies, zero fractions and static tables, ready for simulation.
+public struct VariantProfile: Sendable {
+    /// The variant's name.
+    public let name: String
+    /// Index of its architecture in `WorkloadProfile.architectures`.
+    public let architectureIndex: Int
+    /// Number of samples N.
+    public let sampleCount: Int
+    /// Number of layers L.
+    public let layerCount: Int
+    /// Real layer latency (s), row-major N × L.
+    public let latency: [Double]
+    /// Measured zero fraction after each layer, row-major N × L.
+    public let zeroFraction: [Double]
+    /// Real isolated latency of each sample (s).
+    public let isolated: [Double]
+    /// Real remaining latency, row-major N × (L+1): Σ_{j≥k} latency, summed left to right.
+    public let realRemaining: [Double]
+    /// Pattern-aware table (this variant's own averages).
+    public let lut: StaticLUT
+    /// `(1 − s) / (1 − avgS)` of every cell against this variant's averages, row-major N × L.
+    public let sparsityRatio: [Double]
+    /// Prefix sums of `sparsityRatio` per sample, row-major N × (L+1), summed left to right.
+    public let sparsityRatioPrefix: [Double]
+
+    /// Builds the profile from latency and zero-fraction matrices.
+    ///
+    /// - Parameter lutSamples: samples the static table is averaged over (default: all).
+    public init(
+        name: String, architectureIndex: Int, sampleCount: Int, layerCount: Int,
+        latency: [Double], zeroFraction: [Double], lutSamples: [Int]? = nil
+    ) {
+        self.name = name
+        self.architectureIndex = architectureIndex
+        self.sampleCount = sampleCount
+        self.layerCount = layerCount
+        self.latency = latency
+        self.zeroFraction = zeroFraction
+        let lut = StaticLUT(
+            latency: latency, zeroFraction: zeroFraction, layerCount: layerCount,
+            samples: lutSamples ?? Array(0..<sampleCount))
+        self.lut = lut
+        var isolated = [Double](repeating: 0, count: sampleCount)
+        var remaining = [Double](repeating: 0, count: sampleCount * (layerCount + 1))
+        var ratio = [Double](repeating: 0, count: sampleCount * layerCount)
+        var prefix = [Double](repeating: 0, count: sampleCount * (layerCount + 1))
+        for sample in 0..<sampleCount {
+            let row = sample * layerCount
+            for start in 0..<layerCount {
+                var total = 0.0
+                for layer in start..<layerCount { total += latency[row + layer] }
+                remaining[sample * (layerCount + 1) + start] = total
+            }
+            isolated[sample] = remaining[sample * (layerCount + 1)]
+            var running = 0.0
+            for layer in 0..<layerCount {
+                let value = (1 - zeroFraction[row + layer]) / (1 - lut.averageZeroFraction[layer])
+                ratio[row + layer] = value
+                running += value
+                prefix[sample * (layerCount + 1) + layer + 1] = running
+            }
+        }
+        self.isolated = isolated
+        self.realRemaining = remaining
+        self.sparsityRatio = ratio
+        self.sparsityRatioPrefix = prefix
+    }
+}
+
+/// A workload after a latency model was applied: what the simulator and the policies read.
+public struct WorkloadProfile: Sendable {
+    /// Workload name.
+    public let name: String
+    /// Variants in workload order (sorted by name).
+    public let variants: [VariantProfile]
+    /// Architecture keys, sorted.
+    public let architectures: [String]
+    /// Pattern-unaware tables, one per architecture (sample-count-weighted over its variants).
+    public let architectureLUTs: [StaticLUT]
+
+    /// Builds the profile from a workload and one latency matrix (N × L) per variant.
+    ///
+    /// - Parameter lutSamples: per variant, the samples the static tables average over
+    ///   (default: all samples; the predictor study passes a training half).
+    public init(workload: Workload, latencies: [[Double]], lutSamples: [[Int]]? = nil) throws {
+        precondition(latencies.count == workload.variants.count)
+        let architectures = Array(Set(workload.variants.map(\.architecture))).sorted()
+        var variants: [VariantProfile] = []
+        for (index, variant) in workload.variants.enumerated() {
+            guard let zero = variant.trace.values(.zeroFraction) else {
+                throw DystaError(
+                    "model '\(variant.name)' has no zero fraction", file: variant.sourcePath,
+                    column: TraceColumn.zeroFraction.name)
+            }
+            variants.append(
+                VariantProfile(
+                    name: variant.name,
+                    architectureIndex: architectures.firstIndex(of: variant.architecture)!,
+                    sampleCount: variant.sampleCount, layerCount: variant.layerCount,
+                    latency: latencies[index], zeroFraction: zero,
+                    lutSamples: lutSamples?[index]))
+        }
+        var luts: [StaticLUT] = []
+        for architecture in architectures {
+            let members = workload.variants.indices.filter {
+                workload.variants[$0].architecture == architecture
+            }
+            let layerCounts = Set(members.map { workload.variants[$0].layerCount })
+            guard layerCounts.count == 1 else {
+                throw DystaError(
+                    "the variants of architecture '\(architecture)' have different layer counts "
+                        + "(\(layerCounts.sorted().map(String.init).joined(separator: ", "))); "
+                        + "a pattern-unaware table needs equal counts")
+            }
+            luts.append(StaticLUT.weightedAverage(members.map { variants[$0].lut }))
+        }
+        self.name = workload.name
+        self.variants = variants
+        self.architectures = architectures
+        self.architectureLUTs = luts
+    }
+
+    /// The pattern-unaware table of a variant.
+    public func architectureLUT(ofVariant index: Int) -> StaticLUT {
+        architectureLUTs[variants[index].architectureIndex]
+    }
+
+    /// Index of the variant with this name, if any.
+    public func variantIndex(named name: String) -> Int? {
+        variants.firstIndex { $0.name == name }
+    }
+}

@@ -1,0 +1,268 @@
+import DystaCore
+
+/// First-come first-served: the earliest arrival runs.
+public struct FCFSPolicy: SchedulingPolicy {
+    public var name: String { "fcfs" }
+    public var estimateSource: EstimateSource { .patternUnaware }
+    public var usesSparsityMonitor: Bool { false }
+    public init() {}
+
+    public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        switch context.semantics {
+        case .default: return argmin(ready) { $0.arrival }
+        case .artifact: return firstArgmin(ready) { $0.arrival }
+        }
+    }
+}
+
+/// Shortest (estimated) job first: the smallest remaining estimate R runs.
+///
+/// `sjf` uses pattern-unaware estimates and γ ≡ 1; `sjf-sparse` pattern-aware ones and γ.
+public struct SJFPolicy: SchedulingPolicy {
+    public let sparse: Bool
+    public var name: String { sparse ? "sjf-sparse" : "sjf" }
+    public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
+    public var usesSparsityMonitor: Bool { sparse }
+    public init(sparse: Bool) { self.sparse = sparse }
+
+    public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        switch context.semantics {
+        case .default: return argmin(ready) { $0.predictedRemaining }
+        case .artifact: return firstArgmin(ready) { $0.predictedRemaining }
+        }
+    }
+}
+
+/// PREMA (HPCA'20): priority tokens grow with normalised waiting; among the requests whose
+/// token reaches the threshold, the shortest estimated job runs.
+///
+/// Default semantics: a token starts at the priority when the request is admitted and grows by
+/// priority · (idle time) / estIso (γ · estIso for `prema-sparse`) — in closed form, so it does
+/// not depend on how often decisions happen. The threshold is 9, 3 or 1 from the largest token
+/// of all ready requests. Artifact semantics reproduce the artifact: new tokens are not counted
+/// in the maximum, every decision adds the whole idle time since the last run again, and
+/// `prema-sparse` scales every candidate by the γ of the last request in the queue.
+public struct PREMAPolicy: SchedulingPolicy {
+    public let sparse: Bool
+    public var name: String { sparse ? "prema-sparse" : "prema" }
+    public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
+    public var usesSparsityMonitor: Bool { sparse }
+    public init(sparse: Bool) { self.sparse = sparse }
+
+    public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {
+        switch context.semantics {
+        case .default:
+            request.token = request.priority
+            request.tokenSince = context.time
+            request.tokenStarted = true
+        case .artifact:
+            request.tokenStarted = false
+        }
+    }
+
+    @inlinable func normaliser(_ request: ReadyRequest) -> Double {
+        sparse ? request.gamma * request.estimatedIsolated : request.estimatedIsolated
+    }
+
+    /// The token of a request at `time` (default semantics, closed form).
+    @inlinable public func token(of request: ReadyRequest, at time: Double) -> Double {
+        let idleSince = max(request.tokenSince, request.lastRun)
+        let idle = max(0, time - idleSince)
+        return request.token + request.priority * idle / normaliser(request)
+    }
+
+    /// PREMA's threshold for the largest token.
+    @inlinable public static func threshold(forMaxToken maxToken: Double) -> Double {
+        maxToken >= 9 ? 9 : (maxToken >= 3 ? 3 : 1)
+    }
+
+    public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        let time = context.time
+        if context.semantics == .artifact { return selectArtifact(from: &ready, time: time) }
+        var maxToken = -Double.infinity
+        for index in ready.indices { maxToken = max(maxToken, token(of: ready[index], at: time)) }
+        let threshold = Self.threshold(forMaxToken: maxToken)
+        var best = -1
+        var bestEstimate = 0.0
+        for index in ready.indices where token(of: ready[index], at: time) >= threshold {
+            let candidate = ready[index]
+            let estimate = candidate.predictedRemaining
+            if best < 0 || estimate < bestEstimate
+                || (estimate == bestEstimate && candidate.winsTie(against: ready[best]))
+            {
+                best = index
+                bestEstimate = estimate
+            }
+        }
+        let chosen = max(best, 0)
+        // Freeze the chosen request's token: it stops waiting now.
+        ready[chosen].token = token(of: ready[chosen], at: time)
+        ready[chosen].tokenSince = time
+        return chosen
+    }
+
+    mutating func selectArtifact(from ready: inout ReadyQueue, time: Double) -> Int {
+        var maxToken = 0.0
+        for index in ready.indices {
+            if !ready[index].tokenStarted {
+                ready[index].token = ready[index].priority
+                ready[index].tokenStarted = true
+            } else {
+                let idle = time - ready[index].lastRun
+                ready[index].token += ready[index].priority * (idle / normaliser(ready[index]))
+                if maxToken < ready[index].token { maxToken = ready[index].token }
+            }
+        }
+        let threshold = Self.threshold(forMaxToken: maxToken)
+        // The artifact's candidate loop reuses the loop variable of the token loop: the γ of
+        // the last request in the queue scales every candidate's estimate.
+        let staleGamma = sparse ? ready[ready.count - 1].gamma : 1
+        var best = -1
+        var shortest = -1.0
+        for index in ready.indices where ready[index].token >= threshold {
+            let estimate = staleGamma * ready[index].estimatedRemaining
+            if best < 0 || shortest > estimate {
+                best = index
+                shortest = estimate
+            }
+        }
+        return max(best, 0)
+    }
+}
+
+/// Planaria (MICRO'20), temporal part only: the largest priority / slack runs.
+///
+/// Default semantics: a request whose slack is ≤ 0 is more urgent than any request with
+/// positive slack; among those, the higher priority and then the earlier deadline runs.
+/// Artifact semantics divide by the slack unguarded (a negative slack flips the sign).
+public struct PlanariaPolicy: SchedulingPolicy {
+    public var name: String { "planaria" }
+    public var estimateSource: EstimateSource { .patternUnaware }
+    public var usesSparsityMonitor: Bool { false }
+    public init() {}
+
+    public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        let time = context.time
+        if context.semantics == .artifact {
+            return artifactArgmax(ready) { $0.priority / ($0.deadline - time) }
+        }
+        var best = 0
+        for index in 1..<ready.count where prefers(ready[index], over: ready[best], at: time) {
+            best = index
+        }
+        return best
+    }
+
+    @inlinable func prefers(_ a: ReadyRequest, over b: ReadyRequest, at time: Double) -> Bool {
+        let slackA = a.deadline - time
+        let slackB = b.deadline - time
+        let expiredA = slackA <= 0
+        let expiredB = slackB <= 0
+        if expiredA != expiredB { return expiredA }
+        if expiredA {
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.deadline != b.deadline { return a.deadline < b.deadline }
+            return a.winsTie(against: b)
+        }
+        let scoreA = a.priority / slackA
+        let scoreB = b.priority / slackB
+        if scoreA != scoreB { return scoreA > scoreB }
+        return a.winsTie(against: b)
+    }
+}
+
+/// SDRM3 (arXiv'22): MapScore = urgency + α · fairness, the largest runs.
+///
+/// urgency = min(1, R / slack) (1 when slack ≤ 0 under default semantics); fairness = idle /
+/// (estimate of the next layer, γ-scaled for `sdrm3-sparse`).
+public struct SDRM3Policy: SchedulingPolicy {
+    public let sparse: Bool
+    public let alpha: Double
+    public var name: String { sparse ? "sdrm3-sparse" : "sdrm3" }
+    public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
+    public var usesSparsityMonitor: Bool { sparse }
+    public init(sparse: Bool, alpha: Double = 1) {
+        self.sparse = sparse
+        self.alpha = alpha
+    }
+
+    /// The MapScore of a request at `time`.
+    @inlinable public func mapScore(_ request: ReadyRequest, at time: Double, semantics: Semantics) -> Double {
+        let slack = request.deadline - time
+        let remaining = request.predictedRemaining
+        let nextLayer = request.gamma * request.estimatedNextLayer
+        let idle = time - request.lastRun
+        switch semantics {
+        case .artifact:
+            let ratio = remaining / slack  // unguarded, as in the artifact
+            let urgency = ratio > 1 ? 1 : ratio
+            return urgency + alpha * (idle / nextLayer)
+        case .default:
+            let urgency = slack <= 0 ? 1 : min(1, remaining / slack)
+            let fairness = nextLayer > 0 ? idle / nextLayer : (idle > 0 ? Double.greatestFiniteMagnitude : 0)
+            return urgency + alpha * fairness
+        }
+    }
+
+    public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        let time = context.time
+        switch context.semantics {
+        case .artifact:
+            return artifactArgmax(ready) { mapScore($0, at: time, semantics: .artifact) }
+        case .default:
+            return argmin(ready) { -mapScore($0, at: time, semantics: .default) }
+        }
+    }
+}
+
+/// Dysta: min R + β · (urgency + penalty), urgency = max(0, slack − R), penalty = (idle / estIso) / n.
+///
+/// `dysta` uses pattern-aware estimates and γ; `dysta-naive` pattern-unaware estimates and
+/// γ ≡ 1; `dysta-oracle` the real remaining latency and the real isolated latency.
+public struct DystaPolicy: SchedulingPolicy {
+    /// The three forms of Dysta.
+    public enum Form: String, Sendable {
+        case full, naive, oracle
+    }
+    public let form: Form
+    public let beta: Double
+    public var name: String {
+        switch form {
+        case .full: "dysta"
+        case .naive: "dysta-naive"
+        case .oracle: "dysta-oracle"
+        }
+    }
+    public var estimateSource: EstimateSource { form == .naive ? .patternUnaware : .patternAware }
+    public var usesSparsityMonitor: Bool { form == .full }
+    public init(form: Form, beta: Double = 0.01) {
+        self.form = form
+        self.beta = beta
+    }
+
+    /// Dysta's score of a request (smaller runs first).
+    @inlinable public func score(_ request: ReadyRequest, at time: Double, readyCount: Int) -> Double {
+        let remaining: Double
+        let isolated: Double
+        if form == .oracle {
+            remaining = request.realRemaining
+            isolated = request.realIsolated
+        } else {
+            remaining = request.predictedRemaining
+            isolated = request.estimatedIsolated
+        }
+        let slack = request.deadline - time
+        let urgency = max(0, slack - remaining)
+        let penalty = (time - request.lastRun) / isolated / Double(readyCount)
+        return remaining + beta * (urgency + penalty)
+    }
+
+    public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        let time = context.time
+        let count = ready.count
+        switch context.semantics {
+        case .default: return argmin(ready) { score($0, at: time, readyCount: count) }
+        case .artifact: return firstArgmin(ready) { score($0, at: time, readyCount: count) }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import DystaCore
+
+/// A request waiting in the ready queue, with everything a scheduling policy may read.
+///
+/// The engine keeps the estimate and progress fields current; `token` and `tokenSince`
+/// belong to the policy (PREMA keeps its token there).
+public struct ReadyRequest: Sendable {
+    /// Request id.
+    public let id: Int
+    /// Index of the request in the engine's arrival-ordered table (engine use).
+    public let position: Int
+    /// Arrival time (s).
+    public let arrival: Double
+    /// Absolute deadline (s).
+    public let deadline: Double
+    /// Priority as a number (1, 3, 9 by default).
+    public let priority: Double
+    /// Variant index in the workload.
+    public let variant: Int
+    /// Sample index.
+    public let sample: Int
+    /// Number of layers L.
+    public let layerCount: Int
+    /// Index of the next layer to run (0 … L−1).
+    public var nextLayer: Int
+    /// Σ of the layer estimates of the policy's table (s).
+    public let estimatedIsolated: Double
+    /// Σ_{j ≥ nextLayer} of the layer estimates (s), without γ.
+    public var estimatedRemaining: Double
+    /// The estimate of the next layer (s), without γ.
+    public var estimatedNextLayer: Double
+    /// The real isolated latency (s) — oracle information.
+    public let realIsolated: Double
+    /// The real remaining latency (s) — oracle information.
+    public var realRemaining: Double
+    /// End time of the request's last executed layer; its arrival before it first ran.
+    public var lastRun: Double
+    /// The sparsity correction factor γ (1 before the first layer, or when the policy ignores sparsity).
+    public var gamma: Double
+    /// The decision instant at which the request entered the ready queue.
+    public let admittedAt: Double
+    /// Policy-owned value (PREMA: token at `tokenSince`).
+    public var token: Double = 0
+    /// Policy-owned value (PREMA: when `token` was last brought up to date).
+    public var tokenSince: Double = 0
+    /// Policy-owned flag (PREMA: whether the token was initialised).
+    public var tokenStarted: Bool = false
+
+    /// Creates a ready request (the engine does this on admission).
+    public init(
+        id: Int, position: Int, arrival: Double, deadline: Double, priority: Double, variant: Int, sample: Int,
+        layerCount: Int, estimatedIsolated: Double, estimatedNextLayer: Double, realIsolated: Double,
+        admittedAt: Double
+    ) {
+        self.id = id
+        self.position = position
+        self.arrival = arrival
+        self.deadline = deadline
+        self.priority = priority
+        self.variant = variant
+        self.sample = sample
+        self.layerCount = layerCount
+        self.nextLayer = 0
+        self.estimatedIsolated = estimatedIsolated
+        self.estimatedRemaining = estimatedIsolated
+        self.estimatedNextLayer = estimatedNextLayer
+        self.realIsolated = realIsolated
+        self.realRemaining = realIsolated
+        self.lastRun = arrival
+        self.gamma = 1
+        self.admittedAt = admittedAt
+    }
+
+    /// The γ-scaled remaining estimate R = γ · Σ_{j ≥ k} est[j] (s).
+    @inlinable public var predictedRemaining: Double { gamma * estimatedRemaining }
+
+    /// Whether this request wins a tie against `other`: earlier arrival, then lower id.
+    @inlinable public func winsTie(against other: ReadyRequest) -> Bool {
+        arrival < other.arrival || (arrival == other.arrival && id < other.id)
+    }
+}
+
+/// The requests a policy chooses from, in contiguous storage.
+///
+/// Under `artifact` semantics the order is the admission order (the artifact iterates a
+/// dictionary in insertion order); under `default` semantics the order is unspecified and
+/// policies break ties explicitly with ``ReadyRequest/winsTie(against:)``.
+public struct ReadyQueue: Sendable {
+    /// The ready requests.
+    @usableFromInline internal(set) var elements: ContiguousArray<ReadyRequest> = []
+
+    /// Creates an empty queue.
+    public init() {}
+
+    /// Number of ready requests.
+    @inlinable public var count: Int { elements.count }
+    /// Whether no request is ready.
+    @inlinable public var isEmpty: Bool { elements.isEmpty }
+    /// Valid indices.
+    @inlinable public var indices: Range<Int> { elements.indices }
+
+    /// Read or update one request (policies may update only their own fields).
+    @inlinable public subscript(index: Int) -> ReadyRequest {
+        get { elements[index] }
+        set { elements[index] = newValue }
+    }
+
+    /// Adds a request at the end (engine use).
+    public mutating func append(_ request: ReadyRequest) { elements.append(request) }
+
+    /// Removes a request keeping the order of the others (engine use).
+    @discardableResult
+    public mutating func removeKeepingOrder(at index: Int) -> ReadyRequest { elements.remove(at: index) }
+
+    /// Removes a request by moving the last one into its place (engine use).
+    @discardableResult
+    public mutating func removeSwapping(at index: Int) -> ReadyRequest {
+        let last = elements.count - 1
+        if index != last { elements.swapAt(index, last) }
+        return elements.removeLast()
+    }
+
+    /// Removes every request.
+    public mutating func removeAll() { elements.removeAll(keepingCapacity: true) }
+}
+
+/// What a policy knows about the decision it is asked to make.
+public struct DecisionContext: Sendable {
+    /// The decision instant (s).
+    public var time: Double
+    /// The rules in force.
+    public var semantics: Semantics
+
+    /// Creates a context.
+    public init(time: Double, semantics: Semantics) {
+        self.time = time
+        self.semantics = semantics
+    }
+}
+
+/// Which static table a policy's estimates come from.
+public enum EstimateSource: String, Sendable {
+    /// The variant's own averages (static sparsity known: pattern-aware).
+    case patternAware
+    /// The averages of the variant's architecture over all its patterns (pattern-unaware).
+    case patternUnaware
+}

@@ -1,0 +1,95 @@
+import DystaCore
+
+/// A scheduling policy: picks which ready request runs its next layer.
+///
+/// To add a policy, write one value type conforming to this protocol and register it in a
+/// ``PolicyRegistry`` (see `docs/adding-a-scheduler.md`). The engine calls ``admit(_:context:)``
+/// once when a request becomes ready and ``select(from:context:)`` at every decision instant
+/// with a non-empty queue; it keeps every other field of ``ReadyRequest`` current.
+public protocol SchedulingPolicy: Sendable {
+    /// The name users select the policy by, e.g. `dysta`.
+    var name: String { get }
+    /// Which static table fills `estimatedIsolated`, `estimatedRemaining` and `estimatedNextLayer`.
+    var estimateSource: EstimateSource { get }
+    /// Whether the engine feeds the sparsity monitor's γ to this policy (else γ ≡ 1).
+    var usesSparsityMonitor: Bool { get }
+    /// Called once when `request` enters the ready queue.
+    mutating func admit(_ request: inout ReadyRequest, context: DecisionContext)
+    /// Returns the index in `ready` (non-empty) of the request whose next layer runs now.
+    mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int
+}
+
+extension SchedulingPolicy {
+    /// Default: nothing to prepare.
+    public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {}
+}
+
+/// Parameters shared by the built-in policies.
+public struct PolicyParameters: Sendable, Equatable {
+    /// SDRM3's fairness weight α.
+    public var alpha: Double
+    /// Dysta's weight β of urgency and preemption penalty.
+    public var beta: Double
+
+    /// Creates parameters (paper defaults: α = 1, β = 0.01).
+    public init(alpha: Double = 1, beta: Double = 0.01) {
+        self.alpha = alpha
+        self.beta = beta
+    }
+}
+
+/// Index of the minimum of `score` over the queue; ties go to ``ReadyRequest/winsTie(against:)``.
+@inlinable
+public func argmin(_ ready: ReadyQueue, _ score: (ReadyRequest) -> Double) -> Int {
+    var best = 0
+    var bestScore = score(ready[0])
+    var index = 1
+    while index < ready.count {
+        let candidate = ready[index]
+        let value = score(candidate)
+        if value < bestScore || (value == bestScore && candidate.winsTie(against: ready[best])) {
+            best = index
+            bestScore = value
+        }
+        index += 1
+    }
+    return best
+}
+
+/// Index of the first minimum in queue order (strict `<`), as the artifact's loops pick.
+@inlinable
+public func firstArgmin(_ ready: ReadyQueue, _ score: (ReadyRequest) -> Double) -> Int {
+    var best = 0
+    var bestScore = score(ready[0])
+    var index = 1
+    while index < ready.count {
+        let value = score(ready[index])
+        if bestScore > value {
+            best = index
+            bestScore = value
+        }
+        index += 1
+    }
+    return best
+}
+
+/// The artifact's "max with FCFS tie-break" loop (SDRM3, Planaria), quirks included:
+/// a running maximum below zero is replaced by any later score.
+@inlinable
+public func artifactArgmax(_ ready: ReadyQueue, _ score: (ReadyRequest) -> Double) -> Int {
+    var next = -1
+    var maxScore = -1.0
+    for index in ready.indices {
+        let value = score(ready[index])
+        if maxScore < 0 || maxScore <= value {
+            if maxScore == value && next >= 0 && ready[next].arrival < ready[index].arrival {
+                continue
+            }
+            next = index
+            maxScore = value
+        }
+    }
+    // With NaN scores (0/0 in the artifact's arithmetic) no comparison holds: Python would keep
+    // `None` and crash; we fall back to the first request so the run can continue.
+    return max(next, 0)
+}

@@ -1,0 +1,312 @@
+import DystaCore
+import DystaScheduling
+
+/// How the engine runs a request stream.
+public struct EngineConfiguration: Sendable, Equatable {
+    /// Which rules to follow (default: the corrected rules of SPEC §4).
+    public var semantics: Semantics
+    /// Number of identical accelerators sharing one ready queue (≥ 1; artifact semantics: 1).
+    public var accelerators: Int
+    /// Time (s) added before a layer whose request differs from the accelerator's previous one.
+    public var switchCost: Double
+
+    /// Creates a configuration.
+    public init(semantics: Semantics = .default, accelerators: Int = 1, switchCost: Double = 0) {
+        self.semantics = semantics
+        self.accelerators = accelerators
+        self.switchCost = switchCost
+    }
+
+    /// Throws if a value is out of range.
+    public func validate() throws {
+        guard accelerators >= 1 else { throw DystaError("--accelerators must be at least 1 (got \(accelerators))") }
+        guard switchCost >= 0, switchCost.isFinite else {
+            throw DystaError("--switch-cost must be a finite number ≥ 0 seconds (got \(switchCost))")
+        }
+        if semantics == .artifact && accelerators != 1 {
+            throw DystaError("--semantics artifact models the artifact's single accelerator; use --accelerators 1")
+        }
+    }
+}
+
+/// The outcome of one request.
+public struct CompletedRequest: Sendable, Equatable {
+    public var id: Int
+    public var variant: Int
+    public var sample: Int
+    public var priority: Int
+    public var arrival: Double
+    public var deadline: Double
+    /// End of the request's last layer (s).
+    public var finish: Double
+    /// Real isolated latency (s).
+    public var isolated: Double
+
+    /// Turnaround time finish − arrival (s).
+    @inlinable public var turnaround: Double { finish - arrival }
+    /// Whether the request finished after its deadline.
+    @inlinable public var violated: Bool { finish > deadline }
+}
+
+/// The result of one simulation run.
+public struct SimulationRun: Sendable {
+    /// One record per request, sorted by id.
+    public var requests: [CompletedRequest]
+    /// Number of layer dispatches (scheduling decisions).
+    public var decisions: Int
+    /// Largest ready-queue length seen at a decision.
+    public var maxReadyQueue: Int
+    /// Each accelerator's busy intervals, merged (start, end) — kept only when asked.
+    public var busyPeriods: [[ClosedRange<Double>]]
+}
+
+/// The layer-granularity scheduling engine for one workload profile.
+public struct Simulator: Sendable {
+    /// The workload after a latency model was applied.
+    public let profile: WorkloadProfile
+    /// How to run.
+    public let configuration: EngineConfiguration
+
+    /// Creates a simulator; throws if the configuration is invalid.
+    public init(profile: WorkloadProfile, configuration: EngineConfiguration = EngineConfiguration()) throws {
+        try configuration.validate()
+        self.profile = profile
+        self.configuration = configuration
+    }
+
+    /// Runs `requests` under `policy`, with `predictor` turning measured sparsity into γ.
+    ///
+    /// - Parameter recordBusyPeriods: keep each accelerator's busy intervals (for tests and plots).
+    public func run<Policy: SchedulingPolicy>(
+        _ requests: [Request], policy: inout Policy, predictor: any SparsityPredictor,
+        recordBusyPeriods: Bool = false
+    ) throws -> SimulationRun {
+        for request in requests {
+            guard request.variant >= 0, request.variant < profile.variants.count else {
+                throw DystaError("request \(request.id) names variant \(request.variant), outside the workload")
+            }
+            guard request.sample >= 0, request.sample < profile.variants[request.variant].sampleCount else {
+                throw DystaError("request \(request.id): sample \(request.sample) is out of range")
+            }
+            guard request.arrival.isFinite, request.arrival >= 0, request.target.isFinite, request.target > 0 else {
+                throw DystaError("request \(request.id): arrival must be ≥ 0 and target > 0 (finite seconds)")
+            }
+        }
+        var state = EngineState(
+            simulator: self, requests: requests.sortedForSimulation(), policy: policy, predictor: predictor,
+            recordBusyPeriods: recordBusyPeriods)
+        switch configuration.semantics {
+        case .default: try state.runDefault()
+        case .artifact: try state.runArtifact()
+        }
+        policy = state.policy
+        return state.result()
+    }
+}
+
+/// Mutable state of one run (kept out of `Simulator` so runs are independent values).
+struct EngineState<Policy: SchedulingPolicy> {
+    let profile: WorkloadProfile
+    let configuration: EngineConfiguration
+    let requests: [Request]
+    var policy: Policy
+    let predictor: any SparsityPredictor
+    let usesMonitor: Bool
+    let recordBusyPeriods: Bool
+    /// Per variant: the policy's per-layer estimates and remaining sums.
+    let estimates: [[Double]]
+    let estimatedRemaining: [[Double]]
+    /// Per variant: the averages the sparsity ratios were computed against.
+    let averageZero: [[Double]]
+
+    var ready = ReadyQueue()
+    var cursor = 0
+    var completed: [CompletedRequest?]
+    var completedCount = 0
+    var decisions = 0
+    var maxReady = 0
+    var busy: [[ClosedRange<Double>]]
+
+    init(simulator: Simulator, requests: [Request], policy: Policy, predictor: any SparsityPredictor, recordBusyPeriods: Bool) {
+        self.profile = simulator.profile
+        self.configuration = simulator.configuration
+        self.requests = requests
+        self.policy = policy
+        self.predictor = predictor
+        self.usesMonitor = policy.usesSparsityMonitor
+        self.recordBusyPeriods = recordBusyPeriods
+        let profile = simulator.profile
+        let source = policy.estimateSource
+        let tables = profile.variants.indices.map { index in
+            source == .patternAware ? profile.variants[index].lut : profile.architectureLUT(ofVariant: index)
+        }
+        self.estimates = tables.map(\.averageLatency)
+        self.estimatedRemaining = tables.map(\.remainingFromLayer)
+        self.averageZero = profile.variants.map(\.lut.averageZeroFraction)
+        self.completed = Array(repeating: nil, count: requests.count)
+        self.busy = Array(repeating: [], count: simulator.configuration.accelerators)
+    }
+
+    /// Makes request `position` (in arrival order) ready at decision instant `time`.
+    mutating func admit(_ position: Int, at time: Double) {
+        let request = requests[position]
+        let variant = profile.variants[request.variant]
+        var entry = ReadyRequest(
+            id: request.id, position: position, arrival: request.arrival, deadline: request.deadline, priority: Double(request.priority),
+            variant: request.variant, sample: request.sample, layerCount: variant.layerCount,
+            estimatedIsolated: estimatedRemaining[request.variant][0],
+            estimatedNextLayer: estimates[request.variant][0],
+            realIsolated: variant.isolated[request.sample], admittedAt: time)
+        policy.admit(&entry, context: DecisionContext(time: time, semantics: configuration.semantics))
+        ready.append(entry)
+    }
+
+    /// Runs the next layer of `ready[index]` starting at `start`; returns the layer's end time
+    /// and whether the request finished.
+    mutating func execute(_ index: Int, start: Double) -> (end: Double, finished: Bool) {
+        var entry = ready[index]
+        let variant = profile.variants[entry.variant]
+        let layers = variant.layerCount
+        let layer = entry.nextLayer
+        let end = start + variant.latency[entry.sample * layers + layer]
+        entry.nextLayer = layer + 1
+        entry.lastRun = end
+        entry.realRemaining = variant.realRemaining[entry.sample * (layers + 1) + layer + 1]
+        entry.estimatedRemaining = estimatedRemaining[entry.variant][layer + 1]
+        if layer + 1 < layers {
+            entry.estimatedNextLayer = estimates[entry.variant][layer + 1]
+        }
+        if usesMonitor {
+            entry.gamma = gamma(of: entry, variant: variant)
+        }
+        ready[index] = entry
+        decisions += 1
+        let finished = entry.nextLayer == layers
+        if finished {
+            let request = requests[entry.position]
+            completed[entry.position] = CompletedRequest(
+                id: request.id, variant: request.variant, sample: request.sample, priority: request.priority,
+                arrival: request.arrival, deadline: request.deadline, finish: end, isolated: entry.realIsolated)
+            completedCount += 1
+        }
+        return (end, finished)
+    }
+
+    func gamma(of entry: ReadyRequest, variant: VariantProfile) -> Double {
+        let layers = variant.layerCount
+        let row = entry.sample * layers
+        return variant.sparsityRatio.withUnsafeBufferPointer { ratios in
+            variant.sparsityRatioPrefix.withUnsafeBufferPointer { prefix in
+                variant.zeroFraction.withUnsafeBufferPointer { measured in
+                    averageZero[entry.variant].withUnsafeBufferPointer { average in
+                        let history = SparsityHistory(
+                            executed: entry.nextLayer,
+                            ratios: UnsafeBufferPointer(rebasing: ratios[row..<(row + layers)]),
+                            prefix: UnsafeBufferPointer(
+                                rebasing: prefix[(entry.sample * (layers + 1))..<((entry.sample + 1) * (layers + 1))]),
+                            measured: UnsafeBufferPointer(rebasing: measured[row..<(row + layers)]),
+                            average: average)
+                        return predictor.gamma(history)
+                    }
+                }
+            }
+        }
+    }
+
+    mutating func recordBusy(accelerator: Int, start: Double, end: Double) {
+        guard recordBusyPeriods else { return }
+        if let last = busy[accelerator].last, last.upperBound == start {
+            busy[accelerator][busy[accelerator].count - 1] = last.lowerBound...end
+        } else {
+            busy[accelerator].append(start...end)
+        }
+    }
+
+    /// SPEC §4 with k accelerators sharing one ready queue.
+    mutating func runDefault() throws {
+        let k = configuration.accelerators
+        var freeAt = [Double](repeating: 0, count: k)
+        var inFlight = [ReadyRequest?](repeating: nil, count: k)
+        var lastOnAccelerator = [Int](repeating: -1, count: k)
+        var now = 0.0
+        while completedCount < requests.count {
+            var accelerator = 0
+            for index in 1..<k where freeAt[index] < freeAt[accelerator] { accelerator = index }
+            let time = max(freeAt[accelerator], now)
+            now = time
+            for index in 0..<k where freeAt[index] <= time {
+                if let returning = inFlight[index] {
+                    ready.append(returning)
+                    inFlight[index] = nil
+                }
+            }
+            while cursor < requests.count && requests[cursor].arrival <= time {
+                admit(cursor, at: time)
+                cursor += 1
+            }
+            if ready.isEmpty {
+                var next = Double.infinity
+                if cursor < requests.count { next = requests[cursor].arrival }
+                for index in 0..<k where inFlight[index] != nil { next = min(next, freeAt[index]) }
+                guard next.isFinite else {
+                    throw DystaError("internal error: no request is ready and none will arrive")
+                }
+                freeAt[accelerator] = next
+                continue
+            }
+            maxReady = max(maxReady, ready.count)
+            let context = DecisionContext(time: time, semantics: .default)
+            let chosen = policy.select(from: &ready, context: context)
+            let id = ready[chosen].id
+            var start = time
+            if configuration.switchCost > 0 && lastOnAccelerator[accelerator] != id && lastOnAccelerator[accelerator] >= 0 {
+                start += configuration.switchCost
+            }
+            lastOnAccelerator[accelerator] = id
+            let (end, finished) = execute(chosen, start: start)
+            recordBusy(accelerator: accelerator, start: start, end: end)
+            freeAt[accelerator] = end
+            if finished {
+                ready.removeSwapping(at: chosen)
+            } else if k > 1 {
+                inFlight[accelerator] = ready.removeSwapping(at: chosen)
+            }
+        }
+    }
+
+    /// The artifact's loop (SPEC §8): strict `<` admission, one admission and a clock jump
+    /// (possibly backwards) when the queue is empty.
+    mutating func runArtifact() throws {
+        var time = 0.0
+        var last = -1
+        while completedCount < requests.count {
+            if cursor < requests.count {
+                if ready.isEmpty {
+                    time = requests[cursor].arrival
+                    admit(cursor, at: time)
+                    cursor += 1
+                } else {
+                    while cursor < requests.count && requests[cursor].arrival < time {
+                        admit(cursor, at: time)
+                        cursor += 1
+                    }
+                }
+            }
+            guard !ready.isEmpty else { throw DystaError("internal error: empty queue in artifact loop") }
+            maxReady = max(maxReady, ready.count)
+            let chosen = policy.select(from: &ready, context: DecisionContext(time: time, semantics: .artifact))
+            var start = time
+            if configuration.switchCost > 0 && last != ready[chosen].id && last >= 0 { start += configuration.switchCost }
+            last = ready[chosen].id
+            let (end, finished) = execute(chosen, start: start)
+            recordBusy(accelerator: 0, start: start, end: end)
+            time = end
+            if finished { ready.removeKeepingOrder(at: chosen) }
+        }
+    }
+
+    func result() -> SimulationRun {
+        let records = completed.compactMap { $0 }.sorted { $0.id < $1.id }
+        return SimulationRun(requests: records, decisions: decisions, maxReadyQueue: maxReady, busyPeriods: busy)
+    }
+}

@@ -1,0 +1,146 @@
+import DystaCore
+
+/// The paper's metrics of one run (SPEC §6); `nil` where a metric is undefined.
+public struct RunMetrics: Sendable, Equatable {
+    /// Number of requests.
+    public var count: Int
+    /// Fraction of requests finished after their deadline.
+    public var violationRate: Double?
+    /// Average normalised turnaround time: mean of (finish − arrival) / isolated latency.
+    public var antt: Double?
+    /// Requests per second over (last finish − first arrival) (the artifact's STP).
+    public var throughput: Double?
+    /// Median turnaround (s).
+    public var latencyP50: Double?
+    /// 95th-percentile turnaround (s).
+    public var latencyP95: Double?
+    /// 99th-percentile turnaround (s).
+    public var latencyP99: Double?
+    /// Mean normalised progress: mean of isolated latency / turnaround.
+    public var meanNormalizedProgress: Double?
+
+    /// The metric names in report order.
+    public static let names = [
+        "violation_rate", "antt", "throughput", "latency_p50", "latency_p95", "latency_p99", "mean_np",
+    ]
+
+    /// Metric values in ``names`` order.
+    public var values: [Double?] {
+        [violationRate, antt, throughput, latencyP50, latencyP95, latencyP99, meanNormalizedProgress]
+    }
+
+    /// Computes the metrics of a set of completed requests.
+    public init(_ requests: some Collection<CompletedRequest>) {
+        count = requests.count
+        guard !requests.isEmpty else { return }
+        let n = Double(requests.count)
+        var violations = 0
+        var normalizedSum = 0.0
+        var progressSum = 0.0
+        var definedRatios = true
+        var firstArrival = Double.infinity
+        var lastFinish = -Double.infinity
+        var turnarounds: [Double] = []
+        turnarounds.reserveCapacity(requests.count)
+        for request in requests {
+            if request.violated { violations += 1 }
+            let turnaround = request.turnaround
+            turnarounds.append(turnaround)
+            if request.isolated > 0 && turnaround > 0 {
+                normalizedSum += turnaround / request.isolated
+                progressSum += request.isolated / turnaround
+            } else {
+                definedRatios = false
+            }
+            firstArrival = min(firstArrival, request.arrival)
+            lastFinish = max(lastFinish, request.finish)
+        }
+        violationRate = Double(violations) / n
+        if definedRatios {
+            antt = normalizedSum / n
+            meanNormalizedProgress = progressSum / n
+        }
+        let span = lastFinish - firstArrival
+        throughput = span > 0 ? n / span : nil
+        turnarounds.sort()
+        latencyP50 = Self.percentile(sorted: turnarounds, 0.50)
+        latencyP95 = Self.percentile(sorted: turnarounds, 0.95)
+        latencyP99 = Self.percentile(sorted: turnarounds, 0.99)
+    }
+
+    /// Linear-interpolation percentile (numpy's default) of sorted values; `q` in [0, 1].
+    public static func percentile(sorted values: [Double], _ q: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let position = q * Double(values.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, values.count - 1)
+        let fraction = position - Double(lower)
+        return values[lower] + (values[upper] - values[lower]) * fraction
+    }
+}
+
+/// Metrics of a run, overall and per model variant.
+public struct RunReport: Sendable {
+    /// All requests.
+    public var overall: RunMetrics
+    /// Per variant index (only variants with requests), in workload order.
+    public var perModel: [(variant: Int, metrics: RunMetrics)]
+
+    /// Computes the report of a run.
+    public init(_ run: SimulationRun, variantCount: Int) {
+        overall = RunMetrics(run.requests)
+        var groups = [[CompletedRequest]](repeating: [], count: variantCount)
+        for request in run.requests { groups[request.variant].append(request) }
+        perModel = groups.enumerated().filter { !$0.element.isEmpty }.map { ($0.offset, RunMetrics($0.element)) }
+    }
+}
+
+/// Mean and 95% confidence interval of one metric across seeds.
+public struct SeedSummary: Sendable, Equatable {
+    /// Number of seeds with a defined value.
+    public var count: Int
+    /// Arithmetic mean (nil when no seed had a value).
+    public var mean: Double?
+    /// Half-width of the 95% Student-t confidence interval (nil with fewer than 2 values).
+    public var halfWidth: Double?
+    /// Sample standard deviation (nil with fewer than 2 values).
+    public var standardDeviation: Double?
+
+    /// Summarises values; `nil` entries (undefined metrics) are left out and counted as missing.
+    public init(_ values: [Double?]) {
+        let defined = values.compactMap { $0 }
+        count = defined.count
+        guard !defined.isEmpty else { return }
+        let n = Double(defined.count)
+        var total = 0.0
+        for value in defined { total += value }
+        let mean = total / n
+        self.mean = mean
+        guard defined.count >= 2 else { return }
+        var squares = 0.0
+        for value in defined { squares += (value - mean) * (value - mean) }
+        let deviation = (squares / (n - 1)).squareRoot()
+        standardDeviation = deviation
+        halfWidth = Self.studentT975(degreesOfFreedom: defined.count - 1) * deviation / n.squareRoot()
+    }
+
+    /// The 0.975 quantile of Student's t distribution (two-sided 95%).
+    public static func studentT975(degreesOfFreedom df: Int) -> Double {
+        let table: [Double] = [
+            12.706204736, 4.302652730, 3.182446305, 2.776445105, 2.570581836, 2.446911851, 2.364624252,
+            2.306004135, 2.262157163, 2.228138852, 2.200985160, 2.178812830, 2.160368656, 2.144786688,
+            2.131449546, 2.119905299, 2.109815578, 2.100922040, 2.093024054, 2.085963447, 2.079613845,
+            2.073873068, 2.068657610, 2.063898562, 2.059538553, 2.055529439, 2.051830516, 2.048407142,
+            2.045229642, 2.042272456,
+        ]
+        precondition(df >= 1)
+        if df <= table.count { return table[df - 1] }
+        // Cornish-Fisher expansion around the normal quantile (error < 1e-6 for df > 30).
+        let z = 1.959963984540054
+        let v = Double(df)
+        let z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z, z9 = z7 * z * z
+        return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
+            + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
+            + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v)
+    }
+}
