@@ -61,7 +61,7 @@ let package = Package(
             dependencies: ["DystaScheduling", "DystaSimulation", "DystaTestSupport"]),
         .testTarget(
             name: "DystaSimulationTests",
-            dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport"]),
+            dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport", "DystaAccelerators"]),
         .testTarget(
             name: "DystaCLITests",
             dependencies: ["DystaCLI", "DystaTestSupport"]),

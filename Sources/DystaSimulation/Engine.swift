@@ -42,6 +42,21 @@ public struct CompletedRequest: Sendable, Equatable {
     /// Real isolated latency (s).
     public var isolated: Double
 
+    /// Creates a record.
+    public init(
+        id: Int, variant: Int, sample: Int, priority: Int, arrival: Double, deadline: Double, finish: Double,
+        isolated: Double
+    ) {
+        self.id = id
+        self.variant = variant
+        self.sample = sample
+        self.priority = priority
+        self.arrival = arrival
+        self.deadline = deadline
+        self.finish = finish
+        self.isolated = isolated
+    }
+
     /// Turnaround time finish − arrival (s).
     @inlinable public var turnaround: Double { finish - arrival }
     /// Whether the request finished after its deadline.

@@ -1,0 +1,188 @@
+import DystaCore
+import DystaScheduling
+import Testing
+
+/// Builds a ready request for hand-made situations.
+func ready(
+    id: Int, arrival: Double, deadline: Double, priority: Double = 1, estimatedRemaining: Double,
+    estimatedIsolated: Double? = nil, nextLayer estimateNext: Double = 0.001, gamma: Double = 1,
+    lastRun: Double? = nil, realRemaining: Double? = nil, realIsolated: Double? = nil, admittedAt: Double = 0
+) -> ReadyRequest {
+    var request = ReadyRequest(
+        id: id, position: id, arrival: arrival, deadline: deadline, priority: priority, variant: 0, sample: 0,
+        layerCount: 4, estimatedIsolated: estimatedIsolated ?? estimatedRemaining, estimatedNextLayer: estimateNext,
+        realIsolated: realIsolated ?? estimatedIsolated ?? estimatedRemaining, admittedAt: admittedAt)
+    request.estimatedRemaining = estimatedRemaining
+    request.realRemaining = realRemaining ?? estimatedRemaining
+    request.gamma = gamma
+    request.lastRun = lastRun ?? arrival
+    return request
+}
+
+func queue(_ requests: [ReadyRequest]) -> ReadyQueue {
+    var queue = ReadyQueue()
+    for request in requests { queue.append(request) }
+    return queue
+}
+
+func choose(_ policy: some SchedulingPolicy, _ requests: [ReadyRequest], at time: Double, semantics: Semantics = .default) -> Int {
+    var policy = policy
+    var ready = queue(requests)
+    return ready[policy.select(from: &ready, context: DecisionContext(time: time, semantics: semantics))].id
+}
+
+@Suite("Policy choices on hand-built situations")
+struct PolicyChoiceTests {
+    @Test func fcfsPicksEarliestArrivalAndBreaksTiesByID() {
+        let requests = [
+            ready(id: 7, arrival: 0.2, deadline: 9, estimatedRemaining: 1),
+            ready(id: 3, arrival: 0.1, deadline: 9, estimatedRemaining: 5),
+            ready(id: 2, arrival: 0.1, deadline: 9, estimatedRemaining: 5),
+        ]
+        #expect(choose(FCFSPolicy(), requests, at: 1) == 2)
+    }
+
+    @Test func sjfUsesGammaOnlyInSparseForm() {
+        // Request 1 has the smaller raw estimate, request 2 the smaller γ-scaled one.
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 9, estimatedRemaining: 1.0, gamma: 1.5),
+            ready(id: 2, arrival: 0.1, deadline: 9, estimatedRemaining: 1.2, gamma: 1.0),
+        ]
+        // The engine sets γ = 1 for policies that do not use the monitor; here we hand the same
+        // queue to both to check the formula R = γ · estimate.
+        #expect(choose(SJFPolicy(sparse: true), requests, at: 1) == 2)
+        var flat = requests
+        for index in flat.indices { flat[index].gamma = 1 }
+        #expect(choose(SJFPolicy(sparse: false), flat, at: 1) == 1)
+    }
+
+    @Test func sjfTieGoesToEarlierArrivalThenLowerID() {
+        let requests = [
+            ready(id: 5, arrival: 0.3, deadline: 9, estimatedRemaining: 1),
+            ready(id: 9, arrival: 0.2, deadline: 9, estimatedRemaining: 1),
+            ready(id: 4, arrival: 0.2, deadline: 9, estimatedRemaining: 1),
+        ]
+        #expect(choose(SJFPolicy(sparse: false), requests, at: 1) == 4)
+    }
+
+    @Test func planariaPicksMaxPriorityOverSlack() {
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 2.0, priority: 1, estimatedRemaining: 1),  // 1/1 = 1
+            ready(id: 2, arrival: 0, deadline: 4.0, priority: 9, estimatedRemaining: 1),  // 9/3 = 3
+            ready(id: 3, arrival: 0, deadline: 1.5, priority: 1, estimatedRemaining: 1),  // 1/0.5 = 2
+        ]
+        #expect(choose(PlanariaPolicy(), requests, at: 1) == 2)
+    }
+
+    @Test func planariaTreatsExpiredRequestsAsMostUrgent() {
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 1.0001, priority: 9, estimatedRemaining: 1),  // huge score
+            ready(id: 2, arrival: 0, deadline: 0.5, priority: 1, estimatedRemaining: 1),  // expired
+            ready(id: 3, arrival: 0, deadline: 1.0, priority: 1, estimatedRemaining: 1),  // slack 0: expired, later deadline
+        ]
+        #expect(choose(PlanariaPolicy(), requests, at: 1) == 2)
+        // Artifact semantics divide unguarded: the expired request's score is negative, so the
+        // running maximum goes negative and the next request in the queue replaces it.
+        #expect(choose(PlanariaPolicy(), Array(requests[0...1]), at: 1, semantics: .artifact) == 1)
+        #expect(choose(PlanariaPolicy(), [requests[1], requests[0]], at: 1, semantics: .artifact) == 1)
+    }
+
+    @Test func sdrm3MapScoreAndGuards() {
+        // urgency: id1 = min(1, 1/4)=0.25, fairness = 0.5/0.1 = 5 → 5.25
+        //          id2 = min(1, 3/1)=1,    fairness = 0.1/0.1 = 1 → 2
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 5, estimatedRemaining: 1, nextLayer: 0.1, lastRun: 0.5),
+            ready(id: 2, arrival: 0, deadline: 2, estimatedRemaining: 3, nextLayer: 0.1, lastRun: 0.9),
+        ]
+        #expect(choose(SDRM3Policy(sparse: false, alpha: 1), requests, at: 1) == 1)
+        // With α = 0 only urgency counts.
+        #expect(choose(SDRM3Policy(sparse: false, alpha: 0), requests, at: 1) == 2)
+        let policy = SDRM3Policy(sparse: false, alpha: 1)
+        let expired = ready(id: 3, arrival: 0, deadline: 0.5, estimatedRemaining: 1, nextLayer: 0.1, lastRun: 1)
+        #expect(policy.mapScore(expired, at: 1, semantics: .default) == 1)
+        // Artifact: R / slack with negative slack flips the sign.
+        #expect(policy.mapScore(expired, at: 1, semantics: .artifact) == -2)
+    }
+
+    @Test func dystaScoreFollowsTheFormula() {
+        let policy = DystaPolicy(form: .full, beta: 0.01)
+        let request = ready(
+            id: 1, arrival: 0, deadline: 10, estimatedRemaining: 2, estimatedIsolated: 4, gamma: 0.5, lastRun: 1)
+        // R = 1; urgency = max(0, (10-3) - 1) = 6; penalty = (3-1)/4/2 = 0.25
+        #expect(abs(policy.score(request, at: 3, readyCount: 2) - (1 + 0.01 * 6.25)) < 1e-12)
+        let oracle = DystaPolicy(form: .oracle, beta: 0.01)
+        let withReal = ready(
+            id: 1, arrival: 0, deadline: 10, estimatedRemaining: 2, estimatedIsolated: 4, gamma: 0.5, lastRun: 1,
+            realRemaining: 3, realIsolated: 8)
+        // R = 3; urgency = 7 - 3 = 4; penalty = 2/8/2 = 0.125
+        #expect(abs(oracle.score(withReal, at: 3, readyCount: 2) - (3 + 0.01 * 4.125)) < 1e-12)
+    }
+
+    @Test func dystaPrefersShortJobsUnlessSlackDiffers() {
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 1.0),
+            ready(id: 2, arrival: 0, deadline: 1.6, estimatedRemaining: 1.5),
+        ]
+        // β(urgency) of request 1 = 0.01·(99−1) ≈ 0.98 → 1.98 > 1.5 + 0.01·(0.6−1.5→0) = 1.5
+        #expect(choose(DystaPolicy(form: .full), requests, at: 0) == 2)
+        #expect(choose(DystaPolicy(form: .full, beta: 0), requests, at: 0) == 1)
+    }
+
+    @Test func dystaTieBreaksByArrival() {
+        let requests = [
+            ready(id: 8, arrival: 0.5, deadline: 3, estimatedRemaining: 1),
+            ready(id: 6, arrival: 0.5, deadline: 3, estimatedRemaining: 1),
+        ]
+        #expect(choose(DystaPolicy(form: .naive), requests, at: 1) == 6)
+    }
+
+    @Test func premaThresholdAndCandidates() {
+        // Default semantics: tokens are priority + priority · idle / estIso.
+        var policy = PREMAPolicy(sparse: false)
+        var queue = ReadyQueue()
+        let context0 = DecisionContext(time: 0, semantics: .default)
+        var low = ready(id: 1, arrival: 0, deadline: 9, priority: 1, estimatedRemaining: 0.1)
+        var high = ready(id: 2, arrival: 0, deadline: 9, priority: 3, estimatedRemaining: 1.0)
+        policy.admit(&low, context: context0)
+        policy.admit(&high, context: context0)
+        queue.append(low)
+        queue.append(high)
+        // At t=0 the max token is 3 → threshold 3 → only the priority-3 request is a candidate.
+        #expect(queue[policy.select(from: &queue, context: context0)].id == 2)
+        #expect(policy.token(of: queue[0], at: 0.2) == 1 + 1 * 0.2 / 0.1)
+        #expect(PREMAPolicy.threshold(forMaxToken: 2.9) == 1)
+        #expect(PREMAPolicy.threshold(forMaxToken: 3) == 3)
+        #expect(PREMAPolicy.threshold(forMaxToken: 9.5) == 9)
+    }
+
+    @Test func premaArtifactAccumulatesWholeIdleTimeEachDecision() {
+        var policy = PREMAPolicy(sparse: false)
+        var queue = ReadyQueue()
+        var request = ready(id: 1, arrival: 0, deadline: 9, priority: 1, estimatedRemaining: 1, lastRun: 0)
+        policy.admit(&request, context: DecisionContext(time: 0, semantics: .artifact))
+        queue.append(request)
+        for time in [0.0, 1.0, 2.0] {
+            _ = policy.select(from: &queue, context: DecisionContext(time: time, semantics: .artifact))
+        }
+        // First decision initialises to 1; then +1·(1−0)/1 and +1·(2−0)/1: quadratic growth.
+        #expect(queue[0].token == 4)
+        // The closed form of the default semantics adds only the idle time once: 1 + 2/1 = 3.
+        var fresh = ready(id: 1, arrival: 0, deadline: 9, priority: 1, estimatedRemaining: 1, lastRun: 0)
+        policy.admit(&fresh, context: DecisionContext(time: 0, semantics: .default))
+        #expect(policy.token(of: fresh, at: 2) == 3)
+    }
+
+    @Test func premaSparseArtifactUsesStaleGamma() {
+        // Both candidates; by their own γ request 1 is shorter (0.5·2 = 1 < 1.5·1 = 1.5), but the
+        // artifact scales both by the γ of the last request (1.5): 3 vs 1.5 → request 2.
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 9, priority: 1, estimatedRemaining: 2, gamma: 0.5),
+            ready(id: 2, arrival: 0, deadline: 9, priority: 1, estimatedRemaining: 1, gamma: 1.5),
+        ]
+        #expect(choose(PREMAPolicy(sparse: true), requests, at: 0, semantics: .artifact) == 2)
+        var policy = PREMAPolicy(sparse: true)
+        var ready = queue(requests)
+        for index in ready.indices { policy.admit(&ready[index], context: DecisionContext(time: 0, semantics: .default)) }
+        #expect(ready[policy.select(from: &ready, context: DecisionContext(time: 0, semantics: .default))].id == 1)
+    }
+}
