@@ -1,0 +1,115 @@
+import DystaTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `dysta` executable; returns (exit status, stdout, stderr).
+func dysta(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    var executable = directory.appendingPathComponent("dysta")
+    if !FileManager.default.fileExists(atPath: executable.path) {
+        // macOS: the test bundle's executable sits inside the .xctest bundle.
+        executable = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("dysta")
+    }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+let sangerDirectory = Fixtures.url("artifact-sanger").path
+let eyerissDirectory = Fixtures.url("artifact-eyeriss").path
+
+@Suite("dysta command line", .serialized)
+struct CLITests {
+    @Test(arguments: ["default", "artifact"])
+    func allElevenPoliciesOn1000RequestsAndFiveSeeds(semantics: String) throws {
+        let result = try dysta([
+            "simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--requests", "1000", "--seeds", "1-5",
+            "--semantics", semantics, "--rate", "120",
+        ])
+        #expect(result.status == 0, "\(result.err)")
+        for name in ["fcfs", "sjf", "sjf-sparse", "prema", "prema-sparse", "planaria", "sdrm3", "sdrm3-sparse", "dysta", "dysta-naive", "dysta-oracle"] {
+            #expect(result.out.contains("\n\(name) "), "missing row \(name)")
+        }
+        #expect(result.out.contains("semantics: \(semantics)"))
+    }
+
+    @Test func replayingTheSameTableTwiceGivesIdenticalPerRequestBytes() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let table = directory.appendingPathComponent("requests.csv").path
+        let first = directory.appendingPathComponent("first.csv").path
+        let second = directory.appendingPathComponent("second.csv").path
+        let third = directory.appendingPathComponent("third.csv").path
+        let base = ["simulate", "--traces", eyerissDirectory, "--trace-kind", "eyeriss", "--requests", "300"]
+        let generate = try dysta(base + ["--seeds", "7", "--rate", "20", "--emit-requests", table, "--per-request", first, "--format", "csv"])
+        #expect(generate.status == 0, "\(generate.err)")
+        let replayA = try dysta(base + ["--seeds", "7", "--replay", table, "--per-request", second, "--format", "csv"])
+        let replayB = try dysta(base + ["--seeds", "7", "--replay", table, "--per-request", third, "--format", "csv"])
+        #expect(replayA.status == 0 && replayB.status == 0, "\(replayA.err)\(replayB.err)")
+        let bytes = try [first, second, third].map { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        #expect(bytes[0].count > 1000)
+        #expect(bytes[1] == bytes[2])
+        // A replay of the emitted table reproduces the generated run exactly.
+        #expect(bytes[0] == bytes[1])
+        let header = String(decoding: bytes[0], as: UTF8.self).split(separator: "\n")[0]
+        #expect(header == "scheduler,seed,id,model,sample,priority,arrival,deadline,finish,isolated,violated")
+    }
+
+    @Test func sameSeedSameBytesAcrossRunsAndFormats() throws {
+        let args = ["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--requests", "200", "--seeds", "1-3", "--per-model"]
+        for format in ["table", "csv", "json"] {
+            let first = try dysta(args + ["--format", format])
+            let second = try dysta(args + ["--format", format])
+            #expect(first.status == 0 && first.out == second.out && !first.out.isEmpty, "\(format)")
+        }
+        let json = try dysta(args + ["--format", "json"]).out
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect((object?["results"] as? [Any])?.count == 11 * 3)
+    }
+
+    @Test(arguments: [
+        (["simulate", "--traces", "/nonexistent", "--trace-kind", "sanger"], "no such directory"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--schedulers", "fcfs,lottery"], "unknown scheduler 'lottery'"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--rate", "0"], "--rate must be a positive"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--rate=-3"], "--rate must be a positive"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--slo", "0"], "--slo must be a positive"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--predictor", "magic"], "unknown predictor 'magic'"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--seeds", "5-1"], "is not a range"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--accelerator", "tpu"], "unknown accelerator 'tpu'"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--set", "clock_hz=0"], "clock_hz=0"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--semantics", "artifact", "--accelerators", "2"], "--accelerators 1"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--seeds", "1-2", "--emit-requests", "/tmp/x.csv"], "{seed}"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "native"], "no workload.json"),
+    ])
+    func badInputExitsNonZeroWithOneLine(arguments: [String], message: String) throws {
+        let result = try dysta(arguments)
+        #expect(result.status != 0)
+        #expect(result.err.contains(message), "stderr: \(result.err)")
+        #expect(result.err.split(separator: "\n").count == 1, "stderr: \(result.err)")
+    }
+
+    @Test func replayWithAnUnknownModelNamesFileAndLine() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let table = directory.appendingPathComponent("requests.csv")
+        try Data("id,arrival,model,sample,priority,target\n0,0.1,bert,0,1,0.5\n1,0.2,t5,0,1,0.5\n".utf8).write(to: table)
+        let result = try dysta(["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--replay", table.path])
+        #expect(result.status == 1)
+        #expect(result.err.contains("requests.csv:3: column 'model': unknown model 't5'"))
+    }
+
+    @Test func listNamesEverything() throws {
+        let result = try dysta(["list"])
+        #expect(result.status == 0)
+        for word in ["dysta-oracle", "avg-ratio", "last-n", "eyeriss-v2-artifact", "sanger"] { #expect(result.out.contains(word)) }
+    }
+}
