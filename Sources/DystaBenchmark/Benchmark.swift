@@ -7,12 +7,29 @@ import Foundation
 public enum Benchmark {
     /// The directory holding the shipped workloads.
     ///
-    /// `DYSTA_BENCHMARK_DIR` overrides it (for installed binaries without the resource bundle).
+    /// Looked up, in order: `DYSTA_BENCHMARK_DIR`; the package's resource bundle next to the
+    /// running executable (`swift run`, `swift test`); the source tree this file was built
+    /// from. `nil` when none exists (never a crash, unlike `Bundle.module` on Linux).
     public static var directory: URL? {
-        if let override = ProcessInfo.processInfo.environment["DYSTA_BENCHMARK_DIR"], !override.isEmpty {
+        let environment = ProcessInfo.processInfo.environment
+        if let override = environment["DYSTA_BENCHMARK_DIR"], !override.isEmpty {
             return URL(fileURLWithPath: override)
         }
-        return Bundle.module.url(forResource: "workloads", withExtension: nil)
+        let bundleName = "Dysta_DystaBenchmark.resources"
+        var candidates: [URL] = []
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName))
+        if let main = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            candidates.append(main.deletingLastPathComponent().appendingPathComponent(bundleName))
+        }
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent(bundleName))
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(bundleName))
+        for bundle in candidates {
+            let workloads = bundle.appendingPathComponent("workloads")
+            if FileManager.default.fileExists(atPath: workloads.path) { return workloads }
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("workloads")
+        return FileManager.default.fileExists(atPath: source.path) ? source : nil
     }
 
     /// Names of the shipped workloads, sorted.
