@@ -113,3 +113,21 @@ struct CLITests {
         for word in ["dysta-oracle", "avg-ratio", "last-n", "eyeriss-v2-artifact", "sanger"] { #expect(result.out.contains(word)) }
     }
 }
+
+/// Golden outputs: any change of results shows up as a diff of these files in review.
+/// Regenerate with the commands in Tests/DystaCLITests/Golden/README.md after checking why they changed.
+@Suite("Golden outputs")
+struct GoldenTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    @Test(arguments: [
+        ("simulate-sanger-default.csv", ["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--requests", "300", "--seeds", "1-2", "--rate", "100", "--format", "csv", "--per-model"]),
+        ("simulate-eyeriss-artifact.csv", ["simulate", "--traces", eyerissDirectory, "--trace-kind", "eyeriss", "--requests", "300", "--seeds", "3", "--rate", "12", "--semantics", "artifact", "--format", "csv"]),
+    ])
+    func simulateMatchesGolden(file: String, arguments: [String]) throws {
+        let expected = try String(contentsOf: Self.golden.appendingPathComponent(file), encoding: .utf8)
+        let result = try dysta(arguments)
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out == expected)
+    }
+}
