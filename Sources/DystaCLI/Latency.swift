@@ -10,11 +10,8 @@ struct Latency: ParsableCommand {
 
     @OptionGroup var workloadOptions: WorkloadOptions
 
-    @Option(help: "Output format: table, csv or json (csv and json in seconds).")
-    var format: ReportFormat = .table
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-    var output: String?
+    @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let workload = try workloadOptions.loadWorkload()
@@ -22,9 +19,9 @@ struct Latency: ParsableCommand {
         let profile = try model.profile(workload)
         let header = [
             ("workload", "\(workloadOptions.workloadLabel): \(profile.variants.count) models"),
-            ("accelerator", model.name + (model.parameters.isEmpty ? "" : " (" + model.parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")")),
+            ("accelerator", describeModel(model)),
         ]
-        let text = LatencyStatistics.render(profile.variants.map(LatencyStatistics.init), format: format, header: header)
-        try write(text, to: output)
+        let text = LatencyStatistics.render(profile.variants.map(LatencyStatistics.init), format: outputOptions.format, header: header)
+        try outputOptions.emit(text)
     }
 }

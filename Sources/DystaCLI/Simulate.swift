@@ -64,11 +64,8 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Add one row per model variant under each scheduler.")
     var perModel = false
 
-    @Option(help: "Output format: table, csv or json.")
-    var format: ReportFormat = .table
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
-    var output: String?
+    @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
         let workload = try workloadOptions.loadWorkload()
@@ -97,7 +94,7 @@ struct Simulate: ParsableCommand {
 
         var settings: [(String, String)] = [
             ("workload", "\(workloadOptions.workloadLabel): \(profile.variants.count) models"),
-            ("accelerator", model.name + (model.parameters.isEmpty ? "" : " (" + model.parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")")),
+            ("accelerator", describeModel(model)),
         ]
         switch source {
         case .poisson(let rate, let count, let slo):
@@ -127,7 +124,7 @@ struct Simulate: ParsableCommand {
             }
         }
         perRequestSink?.close()
-        try write(report.rendered(format), to: output)
+        try outputOptions.emit(report.rendered(outputOptions.format))
     }
 }
 

@@ -16,11 +16,8 @@ struct Trace: ParsableCommand {
 
         @OptionGroup var workloadOptions: WorkloadOptions
 
-        @Option(help: "Output format: table (summary), csv (per layer) or json (everything).")
-        var format: ReportFormat = .table
 
-        @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
-        var output: String?
+        @OptionGroup var outputOptions: OutputOptions
 
         func run() throws {
             let workload = try workloadOptions.loadWorkload()
@@ -51,7 +48,7 @@ struct Trace: ParsableCommand {
                 items.append(TraceStatistics(variant, latencies: latencies))
             }
             let header = [("workload", "\(workloadOptions.workloadLabel): \(workload.variants.count) models")]
-            try write(TraceStatistics.render(items, format: format, header: header), to: output)
+            try outputOptions.emit(TraceStatistics.render(items, format: outputOptions.format, header: header))
         }
     }
 }

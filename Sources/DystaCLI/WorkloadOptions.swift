@@ -2,6 +2,7 @@ import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
 import DystaCore
+import DystaReports
 import DystaTraces
 import Foundation
 
@@ -110,4 +111,21 @@ final class FileSink {
     }
     func write(_ text: String) { handle.write(Data(text.utf8)) }
     func close() { try? handle.close() }
+}
+
+/// Options that choose the report format and destination.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output format: table, csv or json.")
+    var format: ReportFormat = .table
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    /// Writes the rendered text.
+    func emit(_ text: String) throws { try write(text, to: output) }
+}
+
+/// `name (key=value, …)` of a latency model, for report headers.
+func describeModel(_ model: any LatencyModel) -> String {
+    model.name + (model.parameters.isEmpty ? "" : " (" + model.parameters.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + ")")
 }
