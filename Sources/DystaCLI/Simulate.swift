@@ -22,8 +22,11 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated schedulers (default: all 11; see 'dysta list').", valueName: "a,b,c"))
     var schedulers: String?
 
-    @Option(help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN, the paper's Fig. 13 rates).")
+    @Option(help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN — the paper's Fig. 13 rates; see also --load).")
     var rate: Double?
+
+    @Option(help: "Offered load ρ instead of a rate: rate = ρ × accelerators / mean isolated latency of a uniformly drawn variant.")
+    var load: Double?
 
     @Option(help: "Number of requests per seed.")
     var requests: Int = 1000
@@ -76,13 +79,18 @@ struct Simulate: ParsableCommand {
         let engine = EngineConfiguration(semantics: semantics, accelerators: accelerators, switchCost: switchCost)
         let source: RequestSource
         if let replay {
-            if rate != nil || slo != nil {
-                throw DystaError("--replay takes arrivals and targets from the file; drop --rate and --slo")
+            if rate != nil || slo != nil || load != nil {
+                throw DystaError("--replay takes arrivals and targets from the file; drop --rate, --load and --slo")
             }
             source = .replay(try RequestTableFile.read(URL(fileURLWithPath: replay), profile: profile))
         } else {
-            let defaultRate: Double = workload.kind == .attention ? 30 : 3
-            source = .poisson(rate: rate ?? defaultRate, count: requests, sloMultiplier: slo ?? 10)
+            if rate != nil && load != nil { throw DystaError("give --rate or --load, not both") }
+            var chosenRate = rate ?? (workload.kind == .attention ? 30 : 3)
+            if let load {
+                guard load > 0, load.isFinite else { throw DystaError("--load must be a positive number (got \(load))") }
+                chosenRate = RequestGenerator(profile: profile).rate(forLoad: load, accelerators: accelerators)
+            }
+            source = .poisson(rate: chosenRate, count: requests, sloMultiplier: slo ?? 10)
         }
         if let emitRequests, seedList.count > 1, !emitRequests.contains("{seed}") {
             throw DystaError("--emit-requests: with several seeds the file name needs a {seed} placeholder")

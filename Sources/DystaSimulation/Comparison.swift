@@ -94,8 +94,6 @@ public struct Comparison: Sendable {
     /// Offered load ρ = rate × mean isolated latency of a uniformly drawn variant (nil for replays).
     public var offeredLoad: Double? {
         guard case .poisson(let rate, _, _) = source else { return nil }
-        var total = 0.0
-        for variant in profile.variants { total += variant.lut.meanIsolated }
-        return rate * total / Double(profile.variants.count) / Double(engine.accelerators)
+        return rate * RequestGenerator(profile: profile).meanIsolatedLatency / Double(engine.accelerators)
     }
 }

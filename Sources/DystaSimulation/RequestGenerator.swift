@@ -29,6 +29,18 @@ public struct RequestGenerator: Sendable {
         sloMultiplier * profile.architectureLUT(ofVariant: variant).meanIsolated
     }
 
+    /// The mean isolated latency (s) of a request whose variant is drawn uniformly from `variants`.
+    public var meanIsolatedLatency: Double {
+        var total = 0.0
+        for variant in variants { total += profile.variants[variant].lut.meanIsolated }
+        return total / Double(variants.count)
+    }
+
+    /// The arrival rate (req/s) that offers load ρ to `accelerators` accelerators.
+    public func rate(forLoad load: Double, accelerators: Int = 1) -> Double {
+        load * Double(accelerators) / meanIsolatedLatency
+    }
+
     /// `count` requests with Poisson arrivals at `rate` requests/s.
     ///
     /// Arrival gaps, variants, priorities and samples come from four independent streams of

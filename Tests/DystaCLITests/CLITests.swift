@@ -107,6 +107,14 @@ struct CLITests {
         #expect(result.err.contains("requests.csv:3: column 'model': unknown model 't5'"))
     }
 
+    @Test func loadSetsTheRateFromTheMeanIsolatedLatency() throws {
+        let result = try dysta(["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--load", "0.5", "--requests", "50", "--seeds", "1", "--schedulers", "fcfs"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("offered load ρ: 0.500"))
+        let both = try dysta(["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--load", "0.5", "--rate", "3"])
+        #expect(both.status == 1 && both.err.contains("not both"))
+    }
+
     @Test func listNamesEverything() throws {
         let result = try dysta(["list"])
         #expect(result.status == 0)
