@@ -139,3 +139,33 @@ struct GoldenTests {
         #expect(result.out == expected)
     }
 }
+
+/// The shipped benchmark through the command line (no flag points at a file).
+@Suite("dysta on the shipped benchmark", .serialized)
+struct BenchmarkCLITests {
+    @Test(arguments: ["attention", "cnn"])
+    func simulateRunsEveryPolicyOnAShippedWorkload(workload: String) throws {
+        let result = try dysta(["simulate", "--workload", workload, "--load", "0.8", "--requests", "300", "--seeds", "1"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.split(separator: "\n").filter { $0.hasPrefix("dysta") }.count == 3)
+    }
+
+    @Test func cnnRunsUnderBothEyerissVariantsAndAnOverride() throws {
+        var outputs: [String] = []
+        for extra in [["--accelerator", "eyeriss-v2"], ["--accelerator", "eyeriss-v2-artifact"], ["--set", "clock_hz=4e8"]] {
+            let result = try dysta(["simulate", "--workload", "cnn", "--rate", "5", "--requests", "200", "--seeds", "1", "--schedulers", "fcfs,dysta", "--format", "csv"] + extra)
+            #expect(result.status == 0, "\(result.err)")
+            outputs.append(result.out)
+        }
+        #expect(Set(outputs).count == 3, "each accelerator setting should change the results")
+    }
+
+    @Test(arguments: ["attention", "attention-fixed", "cnn"])
+    func latencyPrintsStatisticsForEveryShippedWorkload(workload: String) throws {
+        let result = try dysta(["latency", "--workload", workload, "--format", "csv"])
+        #expect(result.status == 0, "\(result.err)")
+        let lines = result.out.split(separator: "\n")
+        #expect(lines.first == "model,samples,layers,mean,std,min,p50,p99,max,cv,layer_means")
+        #expect(lines.count == 1 + (workload == "cnn" ? 18 : 3))
+    }
+}
