@@ -11,7 +11,7 @@ let package = Package(
             name: "Dysta",
             targets: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
-                "DystaSimulation", "DystaReports", "DystaBenchmark",
+                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments",
             ]),
         .executable(name: "dysta", targets: ["DystaCLI"]),
     ],
@@ -38,11 +38,18 @@ let package = Package(
             name: "DystaBenchmark",
             dependencies: ["DystaCore", "DystaTraces"],
             resources: [.copy("workloads")]),
+        // Parameter sweeps, the paper's experiments, SVG figures and the results report.
+        .target(
+            name: "DystaExperiments",
+            dependencies: [
+                "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling", "DystaSimulation",
+                "DystaReports", "DystaBenchmark",
+            ]),
         .executableTarget(
             name: "DystaCLI",
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
-                "DystaSimulation", "DystaReports", "DystaBenchmark",
+                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
@@ -62,6 +69,8 @@ let package = Package(
         .testTarget(
             name: "DystaSimulationTests",
             dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport", "DystaAccelerators"]),
+        .testTarget(
+            name: "DystaExperimentsTests", dependencies: ["DystaExperiments", "DystaTestSupport"]),
         .testTarget(
             name: "DystaCLITests",
             dependencies: ["DystaCLI", "DystaTestSupport"]),

@@ -1,0 +1,211 @@
+import DystaCore
+import Foundation
+
+/// A grid of experiments: workloads × arrivals × SLO multipliers × predictors × α × β × schedulers × seeds.
+///
+/// Arrivals are given either as rates (req/s) or as offered loads ρ (rate = ρ · k / mean
+/// isolated latency of the workload). Decoded from an experiment file (JSON) or built from flags.
+public struct SweepGrid: Codable, Sendable, Equatable {
+    /// Shipped workload names (see `dysta list`).
+    public var workloads: [String]
+    /// Arrival rates in requests/s (exclusive with `loads`).
+    public var rates: [Double]?
+    /// Offered loads ρ (exclusive with `rates`).
+    public var loads: [Double]?
+    /// SLO multipliers.
+    public var slos: [Double]
+    /// Scheduler names.
+    public var schedulers: [String]
+    /// Seeds.
+    public var seeds: [UInt64]
+    /// Predictor names.
+    public var predictors: [String]
+    /// SDRM3 α values.
+    public var alphas: [Double]
+    /// Dysta β values.
+    public var betas: [Double]
+    /// Requests per run.
+    public var requests: Int
+    /// `default` or `artifact`.
+    public var semantics: String
+    /// Accelerators sharing the queue.
+    public var accelerators: Int
+    /// Context-switch cost (s).
+    public var switchCost: Double
+    /// Latency model per run (nil: each workload's default).
+    public var accelerator: String?
+
+    /// Creates a grid with the paper's defaults for everything not given.
+    public init(
+        workloads: [String], rates: [Double]? = nil, loads: [Double]? = nil, slos: [Double] = [10],
+        schedulers: [String], seeds: [UInt64] = [1, 2, 3, 4, 5], predictors: [String] = ["avg-ratio"],
+        alphas: [Double] = [1], betas: [Double] = [0.01], requests: Int = 1000, semantics: String = "default",
+        accelerators: Int = 1, switchCost: Double = 0, accelerator: String? = nil
+    ) {
+        self.workloads = workloads
+        self.rates = rates
+        self.loads = loads
+        self.slos = slos
+        self.schedulers = schedulers
+        self.seeds = seeds
+        self.predictors = predictors
+        self.alphas = alphas
+        self.betas = betas
+        self.requests = requests
+        self.semantics = semantics
+        self.accelerators = accelerators
+        self.switchCost = switchCost
+        self.accelerator = accelerator
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case workloads, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics
+        case accelerators, switchCost = "switch_cost", accelerator
+    }
+
+    /// Decodes a grid; absent keys take the defaults of ``init(workloads:rates:loads:slos:schedulers:seeds:predictors:alphas:betas:requests:semantics:accelerators:switchCost:accelerator:)``.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        let any = try decoder.container(keyedBy: AnyKey.self)
+        for key in any.allKeys where !known.contains(key.stringValue) {
+            throw DystaError("unknown key '\(key.stringValue)' (known: \(CodingKeys.allCases.map(\.stringValue).sorted().joined(separator: ", ")))")
+        }
+        workloads = try c.decode([String].self, forKey: .workloads)
+        rates = try c.decodeIfPresent([Double].self, forKey: .rates)
+        loads = try c.decodeIfPresent([Double].self, forKey: .loads)
+        slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [10]
+        schedulers = try c.decode([String].self, forKey: .schedulers)
+        seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? [1, 2, 3, 4, 5]
+        predictors = try c.decodeIfPresent([String].self, forKey: .predictors) ?? ["avg-ratio"]
+        alphas = try c.decodeIfPresent([Double].self, forKey: .alphas) ?? [1]
+        betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? [0.01]
+        requests = try c.decodeIfPresent(Int.self, forKey: .requests) ?? 1000
+        semantics = try c.decodeIfPresent(String.self, forKey: .semantics) ?? "default"
+        accelerators = try c.decodeIfPresent(Int.self, forKey: .accelerators) ?? 1
+        switchCost = try c.decodeIfPresent(Double.self, forKey: .switchCost) ?? 0
+        accelerator = try c.decodeIfPresent(String.self, forKey: .accelerator)
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Reads an experiment file (JSON); errors name the file.
+    public static func read(_ url: URL) throws -> SweepGrid {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DystaError("cannot read the experiment file", file: url.path)
+        }
+        do {
+            let grid = try JSONDecoder().decode(SweepGrid.self, from: data)
+            try grid.validate()
+            return grid
+        } catch let error as DystaError {
+            throw error.inFile(url.path)
+        } catch let error as DecodingError {
+            throw DystaError(Self.describe(error), file: url.path)
+        } catch {
+            throw DystaError("not valid JSON", file: url.path)
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)): expected \(type)"
+        case .dataCorrupted(let context):
+            if let underlying = context.underlyingError as? DystaError { return underlying.message }
+            return "not valid JSON" + (context.codingPath.isEmpty ? "" : " at \(path(context.codingPath))")
+        @unknown default: return "cannot decode the experiment file"
+        }
+    }
+
+    /// Checks values and names that can be checked without loading workloads.
+    public func validate() throws {
+        func nonEmpty<T>(_ values: [T], _ name: String) throws {
+            if values.isEmpty { throw DystaError("'\(name)' is empty") }
+        }
+        try nonEmpty(workloads, "workloads")
+        try nonEmpty(slos, "slos")
+        try nonEmpty(schedulers, "schedulers")
+        try nonEmpty(seeds, "seeds")
+        try nonEmpty(predictors, "predictors")
+        try nonEmpty(alphas, "alphas")
+        try nonEmpty(betas, "betas")
+        switch (rates, loads) {
+        case (nil, nil): throw DystaError("give 'rates' or 'loads'")
+        case (.some, .some): throw DystaError("give 'rates' or 'loads', not both")
+        case (.some(let values), nil), (nil, .some(let values)):
+            try nonEmpty(values, rates != nil ? "rates" : "loads")
+            for value in values where !(value > 0 && value.isFinite) {
+                throw DystaError("\(rates != nil ? "rates" : "loads") must be positive numbers (got \(value))")
+            }
+        }
+        for value in slos where !(value > 0 && value.isFinite) { throw DystaError("slos must be positive numbers (got \(value))") }
+        for value in alphas + betas where !(value >= 0 && value.isFinite) { throw DystaError("alphas and betas must be numbers ≥ 0 (got \(value))") }
+        guard requests > 0 else { throw DystaError("requests must be at least 1") }
+        guard Semantics(rawValue: semantics) != nil else { throw DystaError("semantics '\(semantics)' is not default or artifact") }
+        guard accelerators >= 1 else { throw DystaError("accelerators must be at least 1") }
+        guard switchCost >= 0, switchCost.isFinite else { throw DystaError("switch_cost must be ≥ 0 seconds") }
+        if Set(seeds).count != seeds.count { throw DystaError("seeds lists a seed twice") }
+    }
+
+    /// Arrival values (rates or loads) and whether they are loads.
+    public var arrivals: (values: [Double], areLoads: Bool) {
+        if let loads { return (loads, true) }
+        return (rates ?? [], false)
+    }
+
+    /// The cells (everything but the seed), in the grid's fixed order.
+    public var cells: [SweepCell] {
+        var result: [SweepCell] = []
+        let (values, areLoads) = arrivals
+        for workload in workloads {
+            for arrival in values {
+                for slo in slos {
+                    for predictor in predictors {
+                        for alpha in alphas {
+                            for beta in betas {
+                                for scheduler in schedulers {
+                                    result.append(
+                                        SweepCell(
+                                            index: result.count, workload: workload, arrival: arrival, arrivalIsLoad: areLoads,
+                                            slo: slo, predictor: predictor, alpha: alpha, beta: beta, scheduler: scheduler))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The resolved configuration as JSON text (written next to results).
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
+    }
+}
+
+/// One point of the grid (all seeds of it share this).
+public struct SweepCell: Sendable, Equatable {
+    public var index: Int
+    public var workload: String
+    /// Rate (req/s) or load ρ, as the grid says.
+    public var arrival: Double
+    public var arrivalIsLoad: Bool
+    public var slo: Double
+    public var predictor: String
+    public var alpha: Double
+    public var beta: Double
+    public var scheduler: String
+}

@@ -1,0 +1,170 @@
+import DystaCore
+import DystaReports
+import DystaSimulation
+import Foundation
+
+/// Writes and reads sweep results: `runs.csv` (one row per cell and seed), `summary.csv`
+/// (mean and 95% CI per cell), their JSON twins and `config.json` (the resolved grid).
+public enum SweepOutput {
+    static let keyColumns = ["workload", "rate", "load", "slo", "predictor", "alpha", "beta", "scheduler"]
+
+    /// The header of `runs.csv`.
+    public static var runsHeader: [String] { ["job"] + keyColumns + ["seed", "requests"] + RunMetrics.names }
+
+    /// `runs.csv` text, rows sorted by job.
+    public static func runsCSV(_ runs: [SweepRun], requests: Int) -> String {
+        var lines = [runsHeader.joined(separator: ",")]
+        for run in runs.sorted(by: { $0.job < $1.job }) {
+            var cells = [String(run.job)] + key(run).map(csvField) + [String(run.seed), String(requests)]
+            cells += run.metrics.values.map { $0.map(formatNumber) ?? "" }
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func key(_ run: SweepRun) -> [String] {
+        [
+            run.cell.workload, formatNumber(run.rate), formatNumber(run.load), formatNumber(run.cell.slo), run.cell.predictor,
+            formatNumber(run.cell.alpha), formatNumber(run.cell.beta), run.cell.scheduler,
+        ]
+    }
+
+    /// Per-cell summaries in cell order.
+    public static func summaries(_ runs: [SweepRun]) -> [(first: SweepRun, seeds: Int, summaries: [SeedSummary])] {
+        var groups: [Int: [SweepRun]] = [:]
+        for run in runs { groups[run.cell.index, default: []].append(run) }
+        return groups.keys.sorted().map { index in
+            let members = groups[index]!.sorted { $0.job < $1.job }
+            let summaries = RunMetrics.names.indices.map { metric in SeedSummary(members.map { $0.metrics.values[metric] }) }
+            return (members[0], members.count, summaries)
+        }
+    }
+
+    /// `summary.csv` text.
+    public static func summaryCSV(_ runs: [SweepRun]) -> String {
+        var header = ["cell"] + keyColumns + ["seeds"]
+        for name in RunMetrics.names { header += [name, name + "_ci95"] }
+        var lines = [header.joined(separator: ",")]
+        for (first, seeds, summaries) in summaries(runs) {
+            var cells = [String(first.cell.index)] + key(first).map(csvField) + [String(seeds)]
+            for summary in summaries {
+                cells.append(summary.mean.map(formatNumber) ?? "")
+                cells.append(summary.halfWidth.map(formatNumber) ?? "")
+            }
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func keyJSON(_ run: SweepRun) -> [(String, JSONValue)] {
+        [
+            ("workload", .string(run.cell.workload)), ("rate", .number(run.rate)), ("load", .number(run.load)),
+            ("slo", .number(run.cell.slo)), ("predictor", .string(run.cell.predictor)), ("alpha", .number(run.cell.alpha)),
+            ("beta", .number(run.cell.beta)), ("scheduler", .string(run.cell.scheduler)),
+        ]
+    }
+
+    /// `runs.json` text.
+    public static func runsJSON(_ runs: [SweepRun]) -> String {
+        let rows: [JSONValue] = runs.sorted { $0.job < $1.job }.map { run in
+            .object([("job", .integer(run.job))] + keyJSON(run) + [("seed", .integer(Int(run.seed)))]
+                + zip(RunMetrics.names, run.metrics.values).map { ($0.0, JSONValue.optional($0.1)) })
+        }
+        return JSONValue.array(rows).rendered() + "\n"
+    }
+
+    /// `summary.json` text.
+    public static func summaryJSON(_ runs: [SweepRun]) -> String {
+        let rows: [JSONValue] = summaries(runs).map { first, seeds, summaries in
+            .object([("cell", .integer(first.cell.index))] + keyJSON(first) + [("seeds", .integer(seeds))]
+                + zip(RunMetrics.names, summaries).map {
+                    ($0.0, JSONValue.object([("mean", .optional($0.1.mean)), ("ci95", .optional($0.1.halfWidth))]))
+                })
+        }
+        return JSONValue.array(rows).rendered() + "\n"
+    }
+
+    /// Writes every output file into `directory` (created if needed).
+    public static func write(_ runs: [SweepRun], grid: SweepGrid, shard: Shard, to directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DystaError("cannot create the output directory", file: directory.path)
+        }
+        let files: [(String, String)] = [
+            ("config.json", grid.json()),
+            ("shard.txt", shard.description + "\n"),
+            ("runs.csv", runsCSV(runs, requests: grid.requests)),
+            ("runs.json", runsJSON(runs)),
+            ("summary.csv", summaryCSV(runs)),
+            ("summary.json", summaryJSON(runs)),
+        ]
+        for (name, text) in files {
+            let url = directory.appendingPathComponent(name)
+            do { try Data(text.utf8).write(to: url) } catch { throw DystaError("cannot write file", file: url.path) }
+        }
+    }
+
+    /// Reads the runs of a sweep output directory (written by ``write(_:grid:shard:to:)``).
+    public static func read(_ directory: URL) throws -> (grid: SweepGrid, runs: [SweepRun]) {
+        let grid = try SweepGrid.read(directory.appendingPathComponent("config.json"))
+        let cells = grid.cells
+        let table = try CSVTable(contentsOf: directory.appendingPathComponent("runs.csv"))
+        guard table.header == runsHeader else {
+            throw DystaError("the header is not \(runsHeader.joined(separator: ","))", file: table.path, line: 1)
+        }
+        var runs: [SweepRun] = []
+        for row in table.rows.indices {
+            let job = try table.index(row: row, column: 0)
+            let cellIndex = job / grid.seeds.count
+            guard cellIndex < cells.count else {
+                throw DystaError("job \(job) is outside the grid of config.json", file: table.path, line: table.lineNumbers[row])
+            }
+            let seed = grid.seeds[job % grid.seeds.count]
+            guard table.rows[row][9] == String(seed), table.rows[row][8] == cells[cellIndex].scheduler else {
+                throw DystaError("job \(job) does not match config.json", file: table.path, line: table.lineNumbers[row])
+            }
+            func optional(_ column: Int) throws -> Double? {
+                table.rows[row][column].isEmpty ? nil : try table.number(row: row, column: column)
+            }
+            var metrics = RunMetrics([CompletedRequest]())
+            metrics.count = grid.requests
+            metrics.violationRate = try optional(11)
+            metrics.antt = try optional(12)
+            metrics.throughput = try optional(13)
+            metrics.latencyP50 = try optional(14)
+            metrics.latencyP95 = try optional(15)
+            metrics.latencyP99 = try optional(16)
+            metrics.meanNormalizedProgress = try optional(17)
+            runs.append(
+                SweepRun(
+                    job: job, cell: cells[cellIndex], seed: seed, rate: try table.number(row: row, column: 2),
+                    load: try table.number(row: row, column: 3), metrics: metrics))
+        }
+        return (grid, runs)
+    }
+
+    /// Combines shard directories: same grid, no job twice, every job present.
+    public static func merge(_ directories: [URL]) throws -> (grid: SweepGrid, runs: [SweepRun]) {
+        guard let first = directories.first else { throw DystaError("dysta merge needs at least one directory") }
+        let (grid, firstRuns) = try read(first)
+        var runs = firstRuns
+        for directory in directories.dropFirst() {
+            let (other, more) = try read(directory)
+            guard other == grid else {
+                throw DystaError("its config.json differs from \(first.path)'s: shards must come from one grid", file: directory.appendingPathComponent("config.json").path)
+            }
+            runs += more
+        }
+        var seen = Set<Int>()
+        for run in runs where !seen.insert(run.job).inserted {
+            throw DystaError("job \(run.job) appears in two shards")
+        }
+        let expected = grid.cells.count * grid.seeds.count
+        if seen.count != expected {
+            let missing = (0..<expected).first { !seen.contains($0) } ?? 0
+            throw DystaError("the shards hold \(seen.count) of \(expected) jobs (first missing: job \(missing)); run the missing shards")
+        }
+        return (grid, runs.sorted { $0.job < $1.job })
+    }
+}

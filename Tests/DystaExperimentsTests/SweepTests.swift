@@ -1,0 +1,99 @@
+import DystaCore
+import DystaExperiments
+import DystaTestSupport
+import Foundation
+import Testing
+
+@Suite("Sweeps", .serialized)
+struct SweepTests {
+    let grid = SweepGrid(
+        workloads: ["attention"], loads: [0.6, 1.1], slos: [5, 20], schedulers: ["fcfs", "sjf-sparse", "prema", "dysta"],
+        seeds: [1, 2, 3], requests: 200)
+
+    @Test func resultsDoNotDependOnThreadsOrShards() throws {
+        let one = try Sweep(grid: grid, threads: 1).run()
+        let two = try Sweep(grid: grid, threads: 2).run()
+        let eight = try Sweep(grid: grid, threads: 8).run()
+        let reference = SweepOutput.runsCSV(one, requests: grid.requests)
+        #expect(one.count == 2 * 2 * 4 * 3)
+        #expect(SweepOutput.runsCSV(two, requests: grid.requests) == reference)
+        #expect(SweepOutput.runsCSV(eight, requests: grid.requests) == reference)
+
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var shardDirectories: [URL] = []
+        for index in 1...3 {
+            let shard = Shard(index: index, count: 3)
+            let runs = try Sweep(grid: grid, shard: shard, threads: 2).run()
+            #expect(runs.allSatisfy { shard.contains($0.job) })
+            let directory = root.appendingPathComponent("shard\(index)")
+            try SweepOutput.write(runs, grid: grid, shard: shard, to: directory)
+            shardDirectories.append(directory)
+        }
+        let whole = root.appendingPathComponent("whole")
+        try SweepOutput.write(one, grid: grid, shard: .whole, to: whole)
+        let (mergedGrid, mergedRuns) = try SweepOutput.merge(shardDirectories)
+        let merged = root.appendingPathComponent("merged")
+        try SweepOutput.write(mergedRuns, grid: mergedGrid, shard: .whole, to: merged)
+        for file in ["runs.csv", "runs.json", "summary.csv", "summary.json", "config.json", "shard.txt"] {
+            let a = try Data(contentsOf: whole.appendingPathComponent(file))
+            let b = try Data(contentsOf: merged.appendingPathComponent(file))
+            #expect(a == b, "\(file)")
+        }
+        // A missing shard is an error naming the first missing job.
+        #expect { try SweepOutput.merge(Array(shardDirectories.prefix(2))) } throws: { "\($0)".contains("first missing: job 2") }
+        #expect { try SweepOutput.merge([shardDirectories[0], shardDirectories[0]]) } throws: { "\($0)".contains("appears in two shards") }
+    }
+
+    @Test func summariesAggregateSeedsWithStudentT() throws {
+        let runs = try Sweep(grid: grid, threads: 2).run()
+        let summaries = SweepOutput.summaries(runs)
+        #expect(summaries.count == grid.cells.count)
+        let (first, seeds, values) = summaries[0]
+        #expect(seeds == 3)
+        let antts = runs.filter { $0.cell.index == first.cell.index }.map { $0.metrics.antt! }
+        let mean = antts.reduce(0, +) / 3
+        #expect(abs(values[1].mean! - mean) < 1e-12)
+        let sd = (antts.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 2).squareRoot()
+        #expect(abs(values[1].halfWidth! - 4.302652730 * sd / 3.0.squareRoot()) < 1e-9)
+        // Loads become rates through the workload's mean isolated latency; all seeds share the rate.
+        #expect(Set(runs.filter { $0.cell.index == 0 }.map(\.rate)).count == 1)
+        #expect(runs.allSatisfy { abs($0.load - ($0.cell.arrival)) < 1e-9 })
+    }
+
+    @Test func experimentFilesParseAndBadOnesNameTheProblem() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func parse(_ text: String) throws -> SweepGrid {
+            let url = directory.appendingPathComponent("grid.json")
+            try Data(text.utf8).write(to: url)
+            return try SweepGrid.read(url)
+        }
+        let good = try parse(#"{"workloads": ["cnn"], "rates": [3, 4], "slos": [10, 25], "schedulers": ["dysta"], "seeds": [1, 2]}"#)
+        #expect(good.rates == [3, 4] && good.betas == [0.01] && good.requests == 1000 && good.cells.count == 4)
+        let cases: [(String, String)] = [
+            (#"{"workloads": ["cnn"], "schedulers": ["dysta"]}"#, "give 'rates' or 'loads'"),
+            (#"{"workloads": ["cnn"], "rates": [1], "loads": [1], "schedulers": ["dysta"]}"#, "not both"),
+            (#"{"workloads": ["cnn"], "rates": [0], "schedulers": ["dysta"]}"#, "must be positive"),
+            (#"{"workloads": ["cnn"], "rates": [1], "schedulers": ["dysta"], "slo": [3]}"#, "unknown key 'slo'"),
+            (#"{"workloads": ["cnn"], "rates": ["fast"], "schedulers": ["dysta"]}"#, ".rates[0]: expected"),
+            (#"{"rates": [1], "schedulers": ["dysta"]}"#, "missing key 'workloads'"),
+            (#"{"workloads": [], "rates": [1], "schedulers": ["dysta"]}"#, "'workloads' is empty"),
+            (#"{"workloads": ["cnn"], "rates": [1], "schedulers": ["dysta"], "semantics": "strict"}"#, "semantics 'strict'"),
+            ("{not json", "not valid JSON"),
+        ]
+        for (text, message) in cases {
+            #expect { try parse(text) } throws: { error in
+                let description = "\(error)"
+                return description.contains("grid.json") && description.contains(message)
+            }
+        }
+    }
+
+    @Test func shardParsing() throws {
+        #expect(try Shard(parsing: "2/4") == Shard(index: 2, count: 4))
+        for bad in ["0/4", "5/4", "2", "a/b", "1/0"] {
+            #expect(throws: DystaError.self) { try Shard(parsing: bad) }
+        }
+    }
+}
