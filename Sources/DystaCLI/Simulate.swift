@@ -1,6 +1,7 @@
 import ArgumentParser
 import DystaAccelerators
 import DystaCore
+import DystaExperiments
 import DystaReports
 import DystaScheduling
 import DystaSimulation
@@ -49,8 +50,11 @@ struct Simulate: ParsableCommand {
     @Option(help: "Dysta weight β of urgency and preemption penalty.")
     var beta: Double = 0.01
 
-    @Option(help: "Number of identical accelerators sharing the ready queue.")
-    var accelerators: Int = 1
+    @Option(help: "Number of identical accelerators sharing the ready queue (default: 1).")
+    var accelerators: Int?
+
+    @Option(help: "Deployment scenario: mobile, arvr or datacenter (sets workload, models, arrivals, SLO and accelerators; see docs/scenarios.md).")
+    var scenario: String?
 
     @Option(help: "Context-switch cost in seconds, added when an accelerator changes request.")
     var switchCost: Double = 0
@@ -71,6 +75,21 @@ struct Simulate: ParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() throws {
+        var scenarioValue: Scenario? = nil
+        var workloadOptions = self.workloadOptions
+        if let scenario {
+            let chosen = try Scenario.named(scenario)
+            let conflicts = [
+                ("--workload", workloadOptions.workload != nil), ("--traces", workloadOptions.traces != nil), ("--rate", rate != nil),
+                ("--load", load != nil), ("--slo", slo != nil), ("--replay", replay != nil), ("--accelerators", accelerators != nil),
+            ].filter(\.1).map(\.0)
+            if !conflicts.isEmpty {
+                throw DystaError("--scenario \(scenario) sets \(conflicts.joined(separator: ", ")) itself; drop them")
+            }
+            workloadOptions.workload = chosen.workload
+            scenarioValue = chosen
+        }
+        let accelerators = self.accelerators ?? scenarioValue?.accelerators ?? 1
         let workload = try workloadOptions.loadWorkload()
         let model = try workloadOptions.latencyModel(for: workload)
         let profile = try model.profile(workload)
@@ -78,7 +97,13 @@ struct Simulate: ParsableCommand {
         let seedList = try parseSeeds(seeds)
         let engine = EngineConfiguration(semantics: semantics, accelerators: accelerators, switchCost: switchCost)
         let source: RequestSource
-        if let replay {
+        if let scenarioValue {
+            let semantics = self.semantics
+            let count = requests
+            source = .generated { seed in
+                try scenarioValue.requests(profile: profile, semantics: semantics, count: count, seed: seed)
+            }
+        } else if let replay {
             if rate != nil || slo != nil || load != nil {
                 throw DystaError("--replay takes arrivals and targets from the file; drop --rate, --load and --slo")
             }
@@ -110,6 +135,12 @@ struct Simulate: ParsableCommand {
             if let load = comparison.offeredLoad { settings.append(("offered load ρ", String(format: "%.3f", load))) }
         case .replay(let table):
             settings.append(("requests", "\(table.count) replayed from \(replay ?? "")"))
+        case .generated:
+            if let scenarioValue {
+                settings.append(("scenario", "\(scenarioValue.name): \(scenarioValue.summary)"))
+                settings.append(("requests", "\(requests) per seed"))
+                settings.append(("offered load ρ", String(format: "%.3f", try scenarioValue.offeredLoad(profile: profile, semantics: semantics))))
+            }
         }
         settings += [
             ("seeds", seedList.map(String.init).joined(separator: ",")),

@@ -13,8 +13,8 @@ enum TraceKindOption: String, ExpressibleByArgument, CaseIterable {
 
 /// Options that choose the workload and its accelerator latency model.
 struct WorkloadOptions: ParsableArguments {
-    @Option(name: .long, help: "Shipped benchmark workload (see 'dysta list'); used when --traces is not given.")
-    var workload: String = "attention"
+    @Option(name: .long, help: "Shipped benchmark workload (see 'dysta list'); used when --traces is not given (default: attention).")
+    var workload: String?
 
     @Option(name: .long, help: ArgumentHelp("Directory of trace files to use instead of a shipped workload.", valueName: "dir"))
     var traces: String?
@@ -33,7 +33,7 @@ struct WorkloadOptions: ParsableArguments {
 
     /// Loads the workload named by the options.
     func loadWorkload() throws -> Workload {
-        guard let traces else { return try Benchmark.load(workload) }
+        guard let traces else { return try Benchmark.load(workload ?? "attention") }
         let url = URL(fileURLWithPath: traces)
         switch traceKind {
         case .native: return try NativeTraceLoader.loadDirectory(url)
@@ -57,7 +57,7 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     /// A short description of where the workload came from.
-    var workloadLabel: String { traces.map { "\($0) (\(traceKind.rawValue))" } ?? workload }
+    var workloadLabel: String { traces.map { "\($0) (\(traceKind.rawValue))" } ?? workload ?? "attention" }
 }
 
 /// Parses `1-5`, `1,3,7` or `1-3,9` into seeds.

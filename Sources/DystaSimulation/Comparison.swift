@@ -7,6 +7,8 @@ public enum RequestSource: Sendable {
     case poisson(rate: Double, count: Int, sloMultiplier: Double)
     /// A fixed request table (the same for every seed).
     case replay([Request])
+    /// Any generator of one stream per seed (e.g. a deployment scenario).
+    case generated(@Sendable (UInt64) throws -> [Request])
 }
 
 /// Several schedulers run on the identical request stream of each seed.
@@ -57,6 +59,7 @@ public struct Comparison: Sendable {
     public func requests(seed: UInt64) throws -> [Request] {
         switch source {
         case .replay(let requests): return requests
+        case .generated(let make): return try make(seed)
         case .poisson(let rate, let count, let slo):
             return try RequestGenerator(profile: profile, semantics: engine.semantics)
                 .poisson(rate: rate, count: count, sloMultiplier: slo, seed: seed)

@@ -61,6 +61,34 @@ public struct RequestGenerator: Sendable {
         return draw(arrivals: arrivalTimes, sloMultiplier: sloMultiplier, seed: seed)
     }
 
+    /// `count` requests from `streams` periodic sources (e.g. cameras) at `rate` frames/s each.
+    ///
+    /// Stream s starts at phase s / (streams · rate); each frame is delayed by a uniform jitter
+    /// in [0, jitter · period) drawn from the arrivals stream. Frames of all streams are merged
+    /// in time order; the first `count` are kept.
+    public func periodic(streams: Int, rate: Double, jitter: Double, count: Int, sloMultiplier: Double, seed: UInt64) throws
+        -> [Request]
+    {
+        guard streams >= 1 else { throw DystaError("a periodic arrival process needs at least one stream") }
+        guard rate > 0, rate.isFinite else { throw DystaError("the frame rate must be positive (got \(rate))") }
+        guard jitter >= 0, jitter < 1 else { throw DystaError("the jitter must be in [0, 1) of a period (got \(jitter))") }
+        guard sloMultiplier > 0, sloMultiplier.isFinite else { throw DystaError("the SLO multiplier must be positive") }
+        guard count > 0 else { throw DystaError("--requests must be at least 1 (got \(count))") }
+        let period = 1 / rate
+        var random = RandomStreams(seed: seed).stream(.arrivals)
+        let framesPerStream = (count + streams - 1) / streams + 1
+        var times: [Double] = []
+        times.reserveCapacity(framesPerStream * streams)
+        for stream in 0..<streams {
+            let phase = Double(stream) * period / Double(streams)
+            for frame in 0..<framesPerStream {
+                times.append(phase + Double(frame) * period + jitter * period * random.nextUnit())
+            }
+        }
+        times.sort()
+        return draw(arrivals: Array(times.prefix(count)), sloMultiplier: sloMultiplier, seed: seed)
+    }
+
     /// Requests at the given arrival times, with variants, priorities and samples drawn from `seed`.
     public func draw(arrivals: [Double], sloMultiplier: Double, seed: UInt64) -> [Request] {
         let streams = RandomStreams(seed: seed)

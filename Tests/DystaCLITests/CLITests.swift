@@ -169,3 +169,21 @@ struct BenchmarkCLITests {
         #expect(lines.count == 1 + (workload == "cnn" ? 18 : 3))
     }
 }
+
+@Suite("Deployment scenarios", .serialized)
+struct ScenarioCLITests {
+    @Test(arguments: ["mobile", "arvr", "datacenter"])
+    func scenarioRuns(name: String) throws {
+        let result = try dysta(["simulate", "--scenario", name, "--requests", "200", "--seeds", "1", "--schedulers", "fcfs,dysta"])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.contains("scenario: \(name)"))
+        #expect(result.out.contains("offered load ρ"))
+    }
+
+    @Test func scenarioRejectsFlagsItSetsItself() throws {
+        let result = try dysta(["simulate", "--scenario", "mobile", "--rate", "3"])
+        #expect(result.status == 1 && result.err.contains("sets --rate itself"))
+        let unknown = try dysta(["simulate", "--scenario", "moon"])
+        #expect(unknown.status == 1 && unknown.err.contains("unknown scenario 'moon'"))
+    }
+}

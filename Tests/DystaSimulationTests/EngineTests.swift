@@ -180,3 +180,17 @@ import DystaAccelerators
 func DystaAccelerators_profile(_ workload: Workload) throws -> WorkloadProfile {
     try SangerModel().profile(workload)
 }
+
+@Suite("Periodic arrivals")
+struct PeriodicArrivalTests {
+    @Test func streamsInterleaveWithBoundedJitter() throws {
+        let profile = try smallProfile()
+        let requests = try RequestGenerator(profile: profile).periodic(streams: 2, rate: 10, jitter: 0.1, count: 40, sloMultiplier: 5, seed: 1)
+        #expect(requests.count == 40)
+        #expect(zip(requests, requests.dropFirst()).allSatisfy { $0.arrival <= $1.arrival })
+        // 2 streams × 10 fps: 20 frames per second, so 40 frames span about 2 s.
+        #expect(requests.last!.arrival > 1.8 && requests.last!.arrival < 2.1)
+        #expect(throws: DystaError.self) { try RequestGenerator(profile: profile).periodic(streams: 0, rate: 10, jitter: 0, count: 5, sloMultiplier: 1, seed: 1) }
+        #expect(throws: DystaError.self) { try RequestGenerator(profile: profile).periodic(streams: 1, rate: 10, jitter: 1, count: 5, sloMultiplier: 1, seed: 1) }
+    }
+}
