@@ -42,6 +42,8 @@ struct SweepCommand: ParsableCommand {
     var experiment: String?
     @Option(help: ArgumentHelp("Shipped workloads.", valueName: "a,b"))
     var workloads: String?
+    @Option(help: ArgumentHelp("Deployment scenarios (mobile, arvr, datacenter) instead of --workloads/--rates/--loads/--slos.", valueName: "a,b"))
+    var scenarios: String?
     @Option(help: ArgumentHelp("Arrival rates in requests/s.", valueName: "r1,r2"))
     var rates: String?
     @Option(help: ArgumentHelp("Offered loads ρ instead of rates.", valueName: "l1,l2"))
@@ -87,15 +89,18 @@ struct SweepCommand: ParsableCommand {
 
     func grid() throws -> SweepGrid {
         if let experiment {
-            let flags: [Any?] = [workloads, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics, accelerators, switchCost, accelerator]
+            let flags: [Any?] = [workloads, scenarios, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics, accelerators, switchCost, accelerator]
             if flags.contains(where: { $0 != nil }) {
                 throw DystaError("--experiment gives the whole grid; drop the grid flags (or drop --experiment)")
             }
             return try SweepGrid.read(URL(fileURLWithPath: experiment))
         }
-        guard let workloads else { throw DystaError("give --workloads (or --experiment FILE)") }
+        if scenarios != nil, slos != nil || accelerators != nil || rates != nil || loads != nil || workloads != nil {
+            throw DystaError("--scenarios set the workload, arrivals, SLO and accelerators themselves: drop --workloads, --rates, --loads, --slos and --accelerators")
+        }
+        guard workloads != nil || scenarios != nil else { throw DystaError("give --workloads or --scenarios (or --experiment FILE)") }
         var grid = SweepGrid(
-            workloads: parseList(workloads), rates: try rates.map { try numbers($0, "rates") },
+            workloads: workloads.map(parseList) ?? [], rates: try rates.map { try numbers($0, "rates") },
             loads: try loads.map { try numbers($0, "loads") }, schedulers: schedulers.map(parseList) ?? [
                 "fcfs", "sjf", "sjf-sparse", "prema", "prema-sparse", "planaria", "sdrm3", "sdrm3-sparse", "dysta",
                 "dysta-naive", "dysta-oracle",
@@ -110,6 +115,7 @@ struct SweepCommand: ParsableCommand {
         if let accelerators { grid.accelerators = accelerators }
         if let switchCost { grid.switchCost = switchCost }
         grid.accelerator = accelerator
+        grid.scenarios = scenarios.map(parseList)
         try grid.validate()
         return grid
     }

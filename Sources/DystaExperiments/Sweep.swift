@@ -67,7 +67,8 @@ public struct Sweep: Sendable {
     /// Loads each workload of the grid with its latency model.
     func profiles() throws -> [String: WorkloadProfile] {
         var result: [String: WorkloadProfile] = [:]
-        for name in grid.workloads where result[name] == nil {
+        let names = grid.workloads + (grid.scenarios ?? []).compactMap { try? Scenario.named($0).workload }
+        for name in names where result[name] == nil {
             let workload = try Benchmark.load(name)
             let model = try AcceleratorRegistry.standard.make(grid.accelerator ?? workload.defaultAccelerator)
             result[name] = try model.profile(workload)
@@ -103,7 +104,9 @@ public struct Sweep: Sendable {
                 let index = next.increment() - 1
                 guard index < jobs.count else { return }
                 let (job, cell, seed) = jobs[index]
-                let outcome = Result { try Self.execute(cell: cell, seed: seed, job: job, profile: profiles[cell.workload]!, grid: grid, engine: engine) }
+                let outcome = Result {
+                    try Self.execute(cell: cell, seed: seed, job: job, profile: profiles[cell.scenario?.workload ?? cell.workload]!, grid: grid, engine: engine)
+                }
                 results.set(index, outcome)
                 progress?(done.increment(), jobs.count)
             }
@@ -115,6 +118,17 @@ public struct Sweep: Sendable {
     static func execute(
         cell: SweepCell, seed: UInt64, job: Int, profile: WorkloadProfile, grid: SweepGrid, engine: EngineConfiguration
     ) throws -> SweepRun {
+        if let scenario = cell.scenario {
+            var scenarioEngine = engine
+            scenarioEngine.accelerators = scenario.accelerators
+            let requests = try scenario.requests(profile: profile, semantics: engine.semantics, count: grid.requests, seed: seed)
+            let load = try scenario.offeredLoad(profile: profile, semantics: engine.semantics)
+            let rate = load * Double(scenario.accelerators) / (try scenario.generator(profile: profile, semantics: engine.semantics).meanIsolatedLatency)
+            var policy = try PolicyRegistry.standard.make(cell.scheduler, parameters: PolicyParameters(alpha: cell.alpha, beta: cell.beta))
+            let predictor = try PredictorRegistry.standard.make(cell.predictor, semantics: engine.semantics)
+            let simulation = try Simulator(profile: profile, configuration: scenarioEngine).run(requests, policy: &policy, predictor: predictor)
+            return SweepRun(job: job, cell: cell, seed: seed, rate: rate, load: load, metrics: RunMetrics(simulation.requests))
+        }
         let generator = RequestGenerator(profile: profile, semantics: engine.semantics)
         let rate = cell.arrivalIsLoad ? generator.rate(forLoad: cell.arrival, accelerators: engine.accelerators) : cell.arrival
         let load = rate * generator.meanIsolatedLatency / Double(engine.accelerators)

@@ -8,6 +8,8 @@ import Foundation
 public struct SweepGrid: Codable, Sendable, Equatable {
     /// Shipped workload names (see `dysta list`).
     public var workloads: [String]
+    /// Deployment scenarios (`mobile`, `arvr`, `datacenter`) instead of workloads × arrivals × SLOs.
+    public var scenarios: [String]?
     /// Arrival rates in requests/s (exclusive with `loads`).
     public var rates: [Double]?
     /// Offered loads ρ (exclusive with `rates`).
@@ -40,9 +42,10 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         workloads: [String], rates: [Double]? = nil, loads: [Double]? = nil, slos: [Double] = [10],
         schedulers: [String], seeds: [UInt64] = [1, 2, 3, 4, 5], predictors: [String] = ["avg-ratio"],
         alphas: [Double] = [1], betas: [Double] = [0.01], requests: Int = 1000, semantics: String = "default",
-        accelerators: Int = 1, switchCost: Double = 0, accelerator: String? = nil
+        accelerators: Int = 1, switchCost: Double = 0, accelerator: String? = nil, scenarios: [String]? = nil
     ) {
         self.workloads = workloads
+        self.scenarios = scenarios
         self.rates = rates
         self.loads = loads
         self.slos = slos
@@ -60,7 +63,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case workloads, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics
-        case accelerators, switchCost = "switch_cost", accelerator
+        case accelerators, switchCost = "switch_cost", accelerator, scenarios
     }
 
     /// Decodes a grid; absent keys take the defaults of ``init(workloads:rates:loads:slos:schedulers:seeds:predictors:alphas:betas:requests:semantics:accelerators:switchCost:accelerator:)``.
@@ -71,7 +74,13 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         for key in any.allKeys where !known.contains(key.stringValue) {
             throw DystaError("unknown key '\(key.stringValue)' (known: \(CodingKeys.allCases.map(\.stringValue).sorted().joined(separator: ", ")))")
         }
-        workloads = try c.decode([String].self, forKey: .workloads)
+        scenarios = try c.decodeIfPresent([String].self, forKey: .scenarios)
+        if scenarios != nil {
+            for key in [CodingKeys.slos, .accelerators, .rates, .loads, .workloads] where c.contains(key) {
+                throw DystaError("'scenarios' set '\(key.stringValue)' themselves: drop it")
+            }
+        }
+        workloads = try scenarios == nil ? c.decode([String].self, forKey: .workloads) : c.decodeIfPresent([String].self, forKey: .workloads) ?? []
         rates = try c.decodeIfPresent([Double].self, forKey: .rates)
         loads = try c.decodeIfPresent([Double].self, forKey: .loads)
         slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [10]
@@ -85,6 +94,29 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         accelerators = try c.decodeIfPresent(Int.self, forKey: .accelerators) ?? 1
         switchCost = try c.decodeIfPresent(Double.self, forKey: .switchCost) ?? 0
         accelerator = try c.decodeIfPresent(String.self, forKey: .accelerator)
+    }
+
+    /// Encodes the grid; with scenarios, the keys they set are left out.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        if let scenarios {
+            try c.encode(scenarios, forKey: .scenarios)
+        } else {
+            try c.encode(workloads, forKey: .workloads)
+            try c.encodeIfPresent(rates, forKey: .rates)
+            try c.encodeIfPresent(loads, forKey: .loads)
+            try c.encode(slos, forKey: .slos)
+            try c.encode(accelerators, forKey: .accelerators)
+        }
+        try c.encode(schedulers, forKey: .schedulers)
+        try c.encode(seeds, forKey: .seeds)
+        try c.encode(predictors, forKey: .predictors)
+        try c.encode(alphas, forKey: .alphas)
+        try c.encode(betas, forKey: .betas)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(semantics, forKey: .semantics)
+        try c.encode(switchCost, forKey: .switchCost)
+        try c.encodeIfPresent(accelerator, forKey: .accelerator)
     }
 
     struct AnyKey: CodingKey {
@@ -132,7 +164,15 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         func nonEmpty<T>(_ values: [T], _ name: String) throws {
             if values.isEmpty { throw DystaError("'\(name)' is empty") }
         }
-        try nonEmpty(workloads, "workloads")
+        if let scenarios {
+            try nonEmpty(scenarios, "scenarios")
+            for name in scenarios { _ = try Scenario.named(name) }
+            guard workloads.isEmpty, rates == nil, loads == nil else {
+                throw DystaError("'scenarios' set workloads, arrivals and SLOs themselves: drop 'workloads', 'rates' and 'loads'")
+            }
+        } else {
+            try nonEmpty(workloads, "workloads")
+        }
         try nonEmpty(slos, "slos")
         try nonEmpty(schedulers, "schedulers")
         try nonEmpty(seeds, "seeds")
@@ -140,6 +180,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         try nonEmpty(alphas, "alphas")
         try nonEmpty(betas, "betas")
         switch (rates, loads) {
+        case (nil, nil) where scenarios != nil: break
         case (nil, nil): throw DystaError("give 'rates' or 'loads'")
         case (.some, .some): throw DystaError("give 'rates' or 'loads', not both")
         case (.some(let values), nil), (nil, .some(let values)):
@@ -166,6 +207,25 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     /// The cells (everything but the seed), in the grid's fixed order.
     public var cells: [SweepCell] {
         var result: [SweepCell] = []
+        if let scenarios {
+            for name in scenarios {
+                guard let scenario = try? Scenario.named(name) else { continue }
+                for predictor in predictors {
+                    for alpha in alphas {
+                        for beta in betas {
+                            for scheduler in schedulers {
+                                result.append(
+                                    SweepCell(
+                                        index: result.count, workload: scenario.name, arrival: 0, arrivalIsLoad: false,
+                                        slo: scenario.sloMultiplier, predictor: predictor, alpha: alpha, beta: beta,
+                                        scheduler: scheduler, scenario: scenario))
+                            }
+                        }
+                    }
+                }
+            }
+            return result
+        }
         let (values, areLoads) = arrivals
         for workload in workloads {
             for arrival in values {
@@ -208,4 +268,6 @@ public struct SweepCell: Sendable, Equatable {
     public var alpha: Double
     public var beta: Double
     public var scheduler: String
+    /// The deployment scenario of the cell, if the grid lists scenarios.
+    public var scenario: Scenario? = nil
 }

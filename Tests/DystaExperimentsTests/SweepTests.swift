@@ -97,3 +97,31 @@ struct SweepTests {
         }
     }
 }
+
+@Suite("Scenario sweeps", .serialized)
+struct ScenarioSweepTests {
+    @Test func scenariosAreADimensionOfSweeps() throws {
+        let grid = SweepGrid(workloads: [], schedulers: ["fcfs", "dysta"], seeds: [1, 2], requests: 150, scenarios: ["mobile", "datacenter"])
+        try grid.validate()
+        #expect(grid.cells.count == 4)
+        let runs = try Sweep(grid: grid, threads: 2).run()
+        #expect(runs.count == 8)
+        #expect(Set(runs.map(\.cell.workload)) == ["mobile", "datacenter"])
+        #expect(runs.filter { $0.cell.workload == "datacenter" }.allSatisfy { abs($0.load - 0.85) < 1e-12 })
+        // Written and read back (merge path) with the same bytes.
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try SweepOutput.write(runs, grid: grid, shard: .whole, to: directory)
+        let (readGrid, readRuns) = try SweepOutput.read(directory)
+        #expect(readGrid == grid)
+        #expect(SweepOutput.summaryCSV(readRuns) == SweepOutput.summaryCSV(runs))
+    }
+
+    @Test func scenarioGridsRejectWhatScenariosSet() throws {
+        let url = try Fixtures.temporaryDirectory().appendingPathComponent("grid.json")
+        try Data(#"{"scenarios": ["mobile"], "slos": [3], "schedulers": ["dysta"]}"#.utf8).write(to: url)
+        #expect { try SweepGrid.read(url) } throws: { "\($0)".contains("set 'slos' themselves") }
+        try Data(#"{"scenarios": ["moon"], "schedulers": ["dysta"]}"#.utf8).write(to: url)
+        #expect { try SweepGrid.read(url) } throws: { "\($0)".contains("unknown scenario 'moon'") }
+    }
+}
