@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Domain: workloads, traces, look-up tables, requests, errors, seeded random streams.
@@ -44,6 +45,7 @@ let package = Package(
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling", "DystaSimulation",
                 "DystaReports", "DystaBenchmark",
+                .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "DystaCLI",

@@ -33,7 +33,7 @@ struct SweepCommand: ParsableCommand {
         discussion: """
             Writes OUT/runs.csv and runs.json (one row per cell and seed), OUT/summary.csv and \
             summary.json (mean and 95% CI per cell) and OUT/config.json (the resolved grid). The \
-            grid comes from flags or from --experiment FILE (JSON with the same names: workloads, \
+            grid comes from flags or from --experiment FILE (JSON, or YAML for .yaml/.yml, with the same names: workloads, scenarios, \
             rates or loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics, \
             accelerators, switch_cost, accelerator). Results do not depend on --threads or on sharding.
             """)

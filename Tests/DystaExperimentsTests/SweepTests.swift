@@ -90,6 +90,20 @@ struct SweepTests {
         }
     }
 
+    @Test func yamlExperimentFilesGiveTheSameGrid() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let yaml = directory.appendingPathComponent("grid.yaml")
+        try Data("workloads: [cnn]\nrates: [3, 4]\nslos: [10, 25]\nschedulers:\n  - dysta\n  - sjf\nseeds: [1, 2]\n".utf8).write(to: yaml)
+        let json = directory.appendingPathComponent("grid.json")
+        try Data(#"{"workloads": ["cnn"], "rates": [3, 4], "slos": [10, 25], "schedulers": ["dysta", "sjf"], "seeds": [1, 2]}"#.utf8).write(to: json)
+        #expect(try SweepGrid.read(yaml) == SweepGrid.read(json))
+        try Data("workloads: [cnn]\nrates: [3]\nschedulers: [dysta]\nslo: [3]\n".utf8).write(to: yaml)
+        #expect { try SweepGrid.read(yaml) } throws: { "\($0)".contains("grid.yaml") && "\($0)".contains("unknown key 'slo'") }
+        try Data("workloads: [cnn\n  rates: : [\n".utf8).write(to: yaml)
+        #expect { try SweepGrid.read(yaml) } throws: { "\($0)".contains("grid.yaml") }
+    }
+
     @Test func shardParsing() throws {
         #expect(try Shard(parsing: "2/4") == Shard(index: 2, count: 4))
         for bad in ["0/4", "5/4", "2", "a/b", "1/0"] {
