@@ -55,7 +55,7 @@ public struct RequestGenerator: Sendable {
         var arrivals = RandomStreams(seed: seed).stream(.arrivals)
         var arrivalTimes = [Double](repeating: 0, count: count)
         for index in 0..<count {
-            time += -Foundation.log(1 - arrivals.nextUnit()) / rate
+            time += -PortableMath.log(1 - arrivals.nextUnit()) / rate
             arrivalTimes[index] = time
         }
         return draw(arrivals: arrivalTimes, sloMultiplier: sloMultiplier, seed: seed)

@@ -70,3 +70,23 @@ struct CoreTests {
         }
     }
 }
+
+@Suite("Portable math")
+struct PortableMathTests {
+    @Test func logMatchesTheSystemLogToAnUlp() {
+        var generator = Xoshiro256StarStar(seed: 5)
+        var worst = 0.0
+        for _ in 0..<100_000 {
+            let x = 1 - generator.nextUnit()  // (0, 1], as the arrival generator uses it
+            let reference = Foundation.log(x)
+            let mine = PortableMath.log(x)
+            let ulps = abs(mine - reference) / max(reference.ulp, Double.leastNormalMagnitude)
+            worst = max(worst, ulps)
+        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+        for x in [1.0, 2, 0.5, 1e-300, 1e300, 3.0, 0.1, Double.leastNonzeroMagnitude, 1.4142135623730951] {
+            #expect(abs(PortableMath.log(x) - Foundation.log(x)) <= 2 * Foundation.log(x).ulp + 1e-300, "\(x)")
+        }
+        #expect(PortableMath.log(1) == 0)
+    }
+}
