@@ -64,3 +64,31 @@ struct FuzzTests {
         #expect(jsonTally.rejected > 0, "\(jsonTally)")
     }
 }
+
+@Suite("Large inputs")
+struct LargeInputTests {
+    /// A 10⁶-row artifact trace (1000 samples × 1000 layers) loads and is costed; in the short
+    /// run 10⁵ rows, with `DYSTA_FUZZ_ITERATIONS` set (the long run) 10⁶.
+    @Test func millionRowTraceLoads() throws {
+        let long = ProcessInfo.processInfo.environment["DYSTA_FUZZ_ITERATIONS"] != nil
+        let samples = long ? 1000 : 100
+        let layers = 1000
+        var text = "batch-indx,layer-indx,overall-sparsity,50%-skip\n"
+        text.reserveCapacity(samples * layers * 24)
+        for sample in 0..<samples {
+            for layer in 0..<layers {
+                text += "\(sample),\(layer),0.\(100 + (sample * 7 + layer * 13) % 800),0.\(500 + (sample + layer) % 400)\n"
+            }
+        }
+        let scratch = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let file = scratch.appendingPathComponent("big.csv")
+        try Data(text.utf8).write(to: file)
+        let clock = ContinuousClock()
+        var variant: ModelVariant?
+        let elapsed = try clock.measure { variant = try ArtifactTraceLoader.loadFile(file, kind: .sanger) }
+        #expect(variant?.sampleCount == samples && variant?.layerCount == layers)
+        _ = try SangerModel().latencies(for: variant!)
+        if long { print("large input: \(samples * layers) rows loaded in \(elapsed)") }
+    }
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import DystaAccelerators
+import DystaBenchmark
+import DystaCore
+import DystaReports
+import DystaScheduling
+import DystaSimulation
+import Foundation
+
+/// `dysta bench`: simulator speed per policy, load and stream length.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure simulator speed: layer decisions/s and requests/s per policy, offered load and request count.",
+        discussion: "Times only the simulation (not loading or request generation), on one thread. Build with -c release. Peak memory is the process's resident high-water mark so far.")
+
+    @Option(help: "Shipped workload.")
+    var workload: String = "attention"
+    @Option(help: ArgumentHelp("Schedulers (default: all 11).", valueName: "a,b"))
+    var schedulers: String?
+    @Option(help: ArgumentHelp("Offered loads ρ.", valueName: "l1,l2"))
+    var loads: String = "0.5,0.95,1.5"
+    @Option(help: ArgumentHelp("Request counts.", valueName: "n1,n2"))
+    var requests: String = "10000,100000"
+    @Option(help: "Skip the next larger count of a (policy, load) when a run took longer than this many seconds.")
+    var skipAfter: Double = 2
+    @Option(help: "Seed of the request streams.")
+    var seed: UInt64 = 1
+    @Option(help: "Output format: table or csv.")
+    var format: ReportFormat = .table
+
+    static func peakResidentMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return .nan }
+        return kilobytes / 1024
+    }
+
+    func run() throws {
+        let workload = try Benchmark.load(self.workload)
+        let profile = try AcceleratorRegistry.standard.make(workload.defaultAccelerator).profile(workload)
+        let names = schedulers.map(parseList) ?? PolicyRegistry.standard.names
+        let loadValues = try parseList(loads).map { text -> Double in
+            guard let value = Double(text), value > 0 else { throw DystaError("--loads: '\(text)' is not a positive number") }
+            return value
+        }
+        let counts = try parseList(requests).map { text -> Int in
+            guard let value = Int(text), value > 0 else { throw DystaError("--requests: '\(text)' is not a positive integer") }
+            return value
+        }.sorted()
+        let generator = RequestGenerator(profile: profile)
+        let simulator = try Simulator(profile: profile)
+        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+        var table = TextTable(header: ["scheduler", "load ρ", "requests", "seconds", "decisions/s", "requests/s", "max queue", "peak MB"])
+        var csv = ["scheduler,load,requests,seconds,decisions_per_second,requests_per_second,max_queue,peak_mb"]
+        for name in names {
+            for load in loadValues {
+                for count in counts {
+                    let stream = try generator.poisson(rate: generator.rate(forLoad: load), count: count, sloMultiplier: 10, seed: seed)
+                    var policy = try PolicyRegistry.standard.make(name)
+                    let clock = ContinuousClock()
+                    var run: SimulationRun? = nil
+                    let elapsed = try clock.measure { run = try simulator.run(stream, policy: &policy, predictor: predictor) }
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    let decisions = Double(run?.decisions ?? 0)
+                    let row = [
+                        name, formatNumber(load), String(count), String(format: "%.3f", seconds),
+                        String(format: "%.0f", decisions / seconds), String(format: "%.0f", Double(count) / seconds),
+                        String(run?.maxReadyQueue ?? 0), String(format: "%.0f", Self.peakResidentMB()),
+                    ]
+                    table.add(row)
+                    csv.append(row.joined(separator: ","))
+                    if format == .table {
+                        FileHandle.standardError.write(Data((row.joined(separator: "  ") + "\n").utf8))
+                    }
+                    if seconds > skipAfter { break }
+                }
+            }
+        }
+        print(format == .csv ? csv.joined(separator: "\n") : "workload \(self.workload), seed \(seed), one thread\n\n" + table.rendered(), terminator: format == .csv ? "\n" : "")
+    }
+}
