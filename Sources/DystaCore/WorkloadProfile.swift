@@ -77,6 +77,8 @@ public struct WorkloadProfile: Sendable {
     public let architectures: [String]
     /// Pattern-unaware tables, one per architecture (sample-count-weighted over its variants).
     public let architectureLUTs: [StaticLUT]
+    /// Every table flattened into one allocation for the simulator.
+    public let tables: ProfileTables
 
     /// Builds the profile from a workload and one latency matrix (N × L) per variant.
     ///
@@ -118,6 +120,7 @@ public struct WorkloadProfile: Sendable {
         self.variants = variants
         self.architectures = architectures
         self.architectureLUTs = luts
+        self.tables = ProfileTables(variants: variants, architectureLUTs: luts)
     }
 
     /// The pattern-unaware table of a variant.

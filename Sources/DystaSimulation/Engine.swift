@@ -121,57 +121,54 @@ public struct Simulator: Sendable {
 
 /// Mutable state of one run (kept out of `Simulator` so runs are independent values).
 struct EngineState<Policy: SchedulingPolicy> {
-    let profile: WorkloadProfile
     let configuration: EngineConfiguration
     let requests: [Request]
     var policy: Policy
     let predictor: any SparsityPredictor
     let usesMonitor: Bool
     let recordBusyPeriods: Bool
-    /// Per variant: the policy's per-layer estimates and remaining sums.
-    let estimates: [[Double]]
-    let estimatedRemaining: [[Double]]
-    /// Per variant: the averages the sparsity ratios were computed against.
-    let averageZero: [[Double]]
+    let tables: UnsafeMutableBufferPointer<VariantTables>
+    /// Keeps the tables' storage alive for the run.
+    let owner: ProfileTables
 
     var ready = ReadyQueue()
     var cursor = 0
-    var completed: [CompletedRequest?]
+    /// One record per request, by position in arrival order (filled when the request finishes).
+    var completed: [CompletedRequest]
     var completedCount = 0
     var decisions = 0
     var maxReady = 0
     var busy: [[ClosedRange<Double>]]
 
     init(simulator: Simulator, requests: [Request], policy: Policy, predictor: any SparsityPredictor, recordBusyPeriods: Bool) {
-        self.profile = simulator.profile
         self.configuration = simulator.configuration
         self.requests = requests
         self.policy = policy
         self.predictor = predictor
         self.usesMonitor = policy.usesSparsityMonitor
         self.recordBusyPeriods = recordBusyPeriods
-        let profile = simulator.profile
-        let source = policy.estimateSource
-        let tables = profile.variants.indices.map { index in
-            source == .patternAware ? profile.variants[index].lut : profile.architectureLUT(ofVariant: index)
+        self.owner = simulator.profile.tables
+        self.tables = owner.variants(patternAware: policy.estimateSource == .patternAware)
+        self.completed = []
+        self.completed.reserveCapacity(requests.count)
+        for request in requests {
+            self.completed.append(
+                CompletedRequest(
+                    id: request.id, variant: request.variant, sample: request.sample, priority: request.priority,
+                    arrival: request.arrival, deadline: request.deadline, finish: .nan, isolated: .nan))
         }
-        self.estimates = tables.map(\.averageLatency)
-        self.estimatedRemaining = tables.map(\.remainingFromLayer)
-        self.averageZero = profile.variants.map(\.lut.averageZeroFraction)
-        self.completed = Array(repeating: nil, count: requests.count)
         self.busy = Array(repeating: [], count: simulator.configuration.accelerators)
     }
 
     /// Makes request `position` (in arrival order) ready at decision instant `time`.
     mutating func admit(_ position: Int, at time: Double) {
         let request = requests[position]
-        let variant = profile.variants[request.variant]
+        let table = tables[request.variant]
         var entry = ReadyRequest(
             id: request.id, position: position, arrival: request.arrival, deadline: request.deadline, priority: Double(request.priority),
-            variant: request.variant, sample: request.sample, layerCount: variant.layerCount,
-            estimatedIsolated: estimatedRemaining[request.variant][0],
-            estimatedNextLayer: estimates[request.variant][0],
-            realIsolated: variant.isolated[request.sample], admittedAt: time)
+            variant: request.variant, sample: request.sample, layerCount: table.layerCount,
+            estimatedIsolated: table.estimatedRemaining[0], estimatedNextLayer: table.estimate[0],
+            realIsolated: table.isolated[request.sample], admittedAt: time)
         policy.admit(&entry, context: DecisionContext(time: time, semantics: configuration.semantics))
         ready.append(entry)
     }
@@ -180,52 +177,36 @@ struct EngineState<Policy: SchedulingPolicy> {
     /// and whether the request finished.
     mutating func execute(_ index: Int, start: Double) -> (end: Double, finished: Bool) {
         var entry = ready[index]
-        let variant = profile.variants[entry.variant]
-        let layers = variant.layerCount
+        let table = tables[entry.variant]
+        let layers = table.layerCount
         let layer = entry.nextLayer
-        let end = start + variant.latency[entry.sample * layers + layer]
+        let end = start + table.latency[entry.sample * layers + layer]
         entry.nextLayer = layer + 1
         entry.lastRun = end
-        entry.realRemaining = variant.realRemaining[entry.sample * (layers + 1) + layer + 1]
-        entry.estimatedRemaining = estimatedRemaining[entry.variant][layer + 1]
+        entry.realRemaining = table.realRemaining[entry.sample * (layers + 1) + layer + 1]
+        entry.estimatedRemaining = table.estimatedRemaining[layer + 1]
         if layer + 1 < layers {
-            entry.estimatedNextLayer = estimates[entry.variant][layer + 1]
+            entry.estimatedNextLayer = table.estimate[layer + 1]
         }
         if usesMonitor {
-            entry.gamma = gamma(of: entry, variant: variant)
+            let row = entry.sample * layers
+            let history = SparsityHistory(
+                executed: entry.nextLayer,
+                ratios: UnsafeBufferPointer(start: table.ratio + row, count: layers),
+                prefix: UnsafeBufferPointer(start: table.ratioPrefix + entry.sample * (layers + 1), count: layers + 1),
+                measured: UnsafeBufferPointer(start: table.zero + row, count: layers),
+                average: UnsafeBufferPointer(start: table.averageZero, count: layers))
+            entry.gamma = predictor.gamma(history)
         }
         ready[index] = entry
         decisions += 1
         let finished = entry.nextLayer == layers
         if finished {
-            let request = requests[entry.position]
-            completed[entry.position] = CompletedRequest(
-                id: request.id, variant: request.variant, sample: request.sample, priority: request.priority,
-                arrival: request.arrival, deadline: request.deadline, finish: end, isolated: entry.realIsolated)
+            completed[entry.position].finish = end
+            completed[entry.position].isolated = entry.realIsolated
             completedCount += 1
         }
         return (end, finished)
-    }
-
-    func gamma(of entry: ReadyRequest, variant: VariantProfile) -> Double {
-        let layers = variant.layerCount
-        let row = entry.sample * layers
-        return variant.sparsityRatio.withUnsafeBufferPointer { ratios in
-            variant.sparsityRatioPrefix.withUnsafeBufferPointer { prefix in
-                variant.zeroFraction.withUnsafeBufferPointer { measured in
-                    averageZero[entry.variant].withUnsafeBufferPointer { average in
-                        let history = SparsityHistory(
-                            executed: entry.nextLayer,
-                            ratios: UnsafeBufferPointer(rebasing: ratios[row..<(row + layers)]),
-                            prefix: UnsafeBufferPointer(
-                                rebasing: prefix[(entry.sample * (layers + 1))..<((entry.sample + 1) * (layers + 1))]),
-                            measured: UnsafeBufferPointer(rebasing: measured[row..<(row + layers)]),
-                            average: average)
-                        return predictor.gamma(history)
-                    }
-                }
-            }
-        }
     }
 
     mutating func recordBusy(accelerator: Int, start: Double, end: Double) {
@@ -321,7 +302,8 @@ struct EngineState<Policy: SchedulingPolicy> {
     }
 
     func result() -> SimulationRun {
-        let records = completed.compactMap { $0 }.sorted { $0.id < $1.id }
+        var records = completed
+        if !zip(records, records.dropFirst()).allSatisfy({ $0.id < $1.id }) { records.sort { $0.id < $1.id } }
         return SimulationRun(requests: records, decisions: decisions, maxReadyQueue: maxReady, busyPeriods: busy)
     }
 }
