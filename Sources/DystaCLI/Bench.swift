@@ -40,14 +40,9 @@ struct Bench: ParsableCommand {
         let workload = try Benchmark.load(self.workload)
         let profile = try AcceleratorRegistry.standard.make(workload.defaultAccelerator).profile(workload)
         let names = schedulers.map(parseList) ?? PolicyRegistry.standard.names
-        let loadValues = try parseList(loads).map { text -> Double in
-            guard let value = Double(text), value > 0 else { throw DystaError("--loads: '\(text)' is not a positive number") }
-            return value
-        }
-        let counts = try parseList(requests).map { text -> Int in
-            guard let value = Int(text), value > 0 else { throw DystaError("--requests: '\(text)' is not a positive integer") }
-            return value
-        }.sorted()
+        let loadValues = try parseNumbers(loads, flag: "loads", valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
+        let counts = try parseNumbers(requests, flag: "requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
+            .map { Int($0) }.sorted()
         let generator = RequestGenerator(profile: profile)
         let simulator = try Simulator(profile: profile)
         let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)

@@ -80,12 +80,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
-    func numbers(_ text: String, _ flag: String) throws -> [Double] {
-        try parseList(text).map {
-            guard let value = Double($0) else { throw DystaError("--\(flag): '\($0)' is not a number") }
-            return value
-        }
-    }
+    func numbers(_ text: String, _ flag: String) throws -> [Double] { try parseNumbers(text, flag: flag) }
 
     func grid() throws -> SweepGrid {
         if let experiment {

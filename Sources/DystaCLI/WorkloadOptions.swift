@@ -80,6 +80,16 @@ func parseSeeds(_ text: String) throws -> [UInt64] {
     return seeds
 }
 
+/// Parses a comma-separated list of numbers for option `--flag`, each checked by `valid`.
+func parseNumbers(_ text: String, flag: String, valid: (Double) -> Bool = { $0.isFinite }, expected: String = "a number")
+    throws -> [Double]
+{
+    try parseList(text).map {
+        guard let value = Double($0), valid(value) else { throw DystaError("--\(flag): '\($0)' is not \(expected)") }
+        return value
+    }
+}
+
 /// Splits a comma-separated list, trimming spaces and dropping empty items.
 func parseList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

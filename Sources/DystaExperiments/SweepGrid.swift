@@ -226,22 +226,25 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     /// The cells (everything but the seed), in the grid's fixed order.
     public var cells: [SweepCell] {
         var result: [SweepCell] = []
-        if let scenarios {
-            for name in scenarios {
-                guard let scenario = try? Scenario.named(name) else { continue }
-                for predictor in predictors {
-                    for alpha in alphas {
-                        for beta in betas {
-                            for scheduler in schedulers {
-                                result.append(
-                                    SweepCell(
-                                        index: result.count, workload: scenario.name, arrival: 0, arrivalIsLoad: false,
-                                        slo: scenario.sloMultiplier, predictor: predictor, alpha: alpha, beta: beta,
-                                        scheduler: scheduler, scenario: scenario))
-                            }
+        /// Appends one cell per predictor × α × β × scheduler.
+        func appendInner(workload: String, arrival: Double, isLoad: Bool, slo: Double, scenario: Scenario?) {
+            for predictor in predictors {
+                for alpha in alphas {
+                    for beta in betas {
+                        for scheduler in schedulers {
+                            result.append(
+                                SweepCell(
+                                    index: result.count, workload: workload, arrival: arrival, arrivalIsLoad: isLoad, slo: slo,
+                                    predictor: predictor, alpha: alpha, beta: beta, scheduler: scheduler, scenario: scenario))
                         }
                     }
                 }
+            }
+        }
+        if let scenarios {
+            for name in scenarios {
+                guard let scenario = try? Scenario.named(name) else { continue }
+                appendInner(workload: scenario.name, arrival: 0, isLoad: false, slo: scenario.sloMultiplier, scenario: scenario)
             }
             return result
         }
@@ -249,18 +252,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         for workload in workloads {
             for arrival in values {
                 for slo in slos {
-                    for predictor in predictors {
-                        for alpha in alphas {
-                            for beta in betas {
-                                for scheduler in schedulers {
-                                    result.append(
-                                        SweepCell(
-                                            index: result.count, workload: workload, arrival: arrival, arrivalIsLoad: areLoads,
-                                            slo: slo, predictor: predictor, alpha: alpha, beta: beta, scheduler: scheduler))
-                                }
-                            }
-                        }
-                    }
+                    appendInner(workload: workload, arrival: arrival, isLoad: areLoads, slo: slo, scenario: nil)
                 }
             }
         }
