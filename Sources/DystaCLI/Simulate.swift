@@ -32,7 +32,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Number of requests per seed.")
     var requests: Int = 1000
 
-    @Option(help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture.")
+    @Option(help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture (default: 10).")
     var slo: Double?
 
     @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed.", valueName: "seeds"))
