@@ -45,6 +45,56 @@ public struct CSVTable: Sendable {
         }
         var records: [[String]] = []
         var lines: [Int] = []
+        if !bytes.contains(UInt8(ascii: "\"")) {
+            (records, lines) = Self.splitUnquoted(bytes)
+        } else {
+            (records, lines) = try Self.splitQuoted(text, path: path)
+        }
+        try self.init(records: records, lines: lines, path: path)
+    }
+
+    /// Fast path for files without quotes: split bytes at line ends and commas.
+    static func splitUnquoted(_ bytes: [UInt8]) -> ([[String]], [Int]) {
+        var records: [[String]] = []
+        var lines: [Int] = []
+        let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriage = UInt8(ascii: "\r")
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        bytes.withUnsafeBufferPointer { buffer in
+            var line = 1
+            var start = 0
+            let count = buffer.count
+            func field(_ from: Int, _ to: Int) -> String {
+                var low = from, high = to
+                while low < high && (buffer[low] == space || buffer[low] == tab) { low += 1 }
+                while high > low && (buffer[high - 1] == space || buffer[high - 1] == tab) { high -= 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[low..<high]), as: UTF8.self)
+            }
+            while start <= count {
+                var end = start
+                while end < count && buffer[end] != newline && buffer[end] != carriage { end += 1 }
+                var record: [String] = []
+                var fieldStart = start
+                for index in start..<end where buffer[index] == comma {
+                    record.append(field(fieldStart, index))
+                    fieldStart = index + 1
+                }
+                record.append(field(fieldStart, end))
+                if !(record.count == 1 && record[0].isEmpty) {
+                    records.append(record)
+                    lines.append(line)
+                }
+                line += 1
+                if end < count && buffer[end] == carriage && end + 1 < count && buffer[end + 1] == newline { end += 1 }
+                start = end + 1
+            }
+        }
+        return (records, lines)
+    }
+
+    /// General path: quoted fields with `""` escapes and line breaks inside quotes.
+    static func splitQuoted(_ text: String, path: String) throws -> ([[String]], [Int]) {
+        var records: [[String]] = []
+        var lines: [Int] = []
         var field = ""
         var record: [String] = []
         var inQuotes = false
@@ -110,6 +160,11 @@ public struct CSVTable: Sendable {
             throw DystaError("a quoted field is not closed", file: path, line: recordLine)
         }
         if !field.isEmpty || !record.isEmpty || fieldWasQuoted { endRecord() }
+        return (records, lines)
+    }
+
+    /// Checks the header and field counts of split records.
+    init(records: [[String]], lines: [Int], path: String) throws {
         guard let header = records.first else {
             throw DystaError("the file is empty (expected a header line)", file: path, line: 1)
         }
