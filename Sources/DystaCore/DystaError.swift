@@ -52,12 +52,3 @@ extension String {
         return value
     }
 }
-
-extension Substring {
-    /// Finite `Double` parse of a whole field (no NaN, no infinities); `nil` when not a number.
-    @inlinable
-    public func finiteDouble() -> Double? {
-        guard let value = Double(self), value.isFinite else { return nil }
-        return value
-    }
-}

@@ -71,8 +71,6 @@ public enum RandomPurpose: UInt64, CaseIterable, Sendable {
     case models = 2
     case priorities = 3
     case samples = 4
-    case burst = 5
-    case split = 6
 }
 
 /// One seeded generator per purpose, so changing one setting does not shift the other draws.

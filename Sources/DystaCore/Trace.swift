@@ -43,7 +43,7 @@ public struct TraceTable: Sendable {
     /// Number of layers L.
     public let layerCount: Int
     /// Column storage; every array has N · L values.
-    public private(set) var columns: [TraceColumn: [Double]]
+    public let columns: [TraceColumn: [Double]]
 
     /// Creates a table; throws if a column does not have N · L values.
     public init(sampleCount: Int, layerCount: Int, columns: [TraceColumn: [Double]]) throws {
@@ -67,16 +67,6 @@ public struct TraceTable: Sendable {
         columns[column]?[sample * layerCount + layer]
     }
 
-    /// Adds or replaces a column (must have N · L values).
-    public mutating func setColumn(_ column: TraceColumn, _ values: [Double]) throws {
-        guard values.count == sampleCount * layerCount else {
-            throw DystaError("wrong number of values", column: column.name)
-        }
-        columns[column] = values
-    }
-
-    /// Names of the columns present, sorted.
-    public var columnNames: [String] { columns.keys.map(\.name).sorted() }
 }
 
 /// A named DNN with a fixed weight pattern, its layers, and its trace.

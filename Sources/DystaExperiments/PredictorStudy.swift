@@ -34,35 +34,18 @@ public struct PredictorStudy: Sendable {
         let train = workload.variants.map { variant in Array(stride(from: 0, to: variant.sampleCount, by: 2)) }
         let profile = try WorkloadProfile(workload: workload, latencies: latencies, lutSamples: train)
         var rows: [Row] = []
+        let tables = profile.tables.variants(patternAware: true)
         for (index, variant) in profile.variants.enumerated() {
+            let table = tables[index]
             let layers = variant.layerCount
-            let remainingEstimate = variant.lut.remainingFromLayer
             for name in predictors {
                 let predictor: (any SparsityPredictor)? = name == "static" ? nil : try PredictorRegistry.standard.make(name, semantics: semantics)
                 var squares = 0.0, relative = 0.0, count = 0
                 for sample in stride(from: 1, to: variant.sampleCount, by: 2) {
-                    let row = sample * layers
                     for executed in 1..<layers {
-                        var gamma = 1.0
-                        if let predictor {
-                            gamma = variant.sparsityRatio.withUnsafeBufferPointer { ratios in
-                                variant.sparsityRatioPrefix.withUnsafeBufferPointer { prefix in
-                                    variant.zeroFraction.withUnsafeBufferPointer { measured in
-                                        variant.lut.averageZeroFraction.withUnsafeBufferPointer { average in
-                                            predictor.gamma(
-                                                SparsityHistory(
-                                                    executed: executed,
-                                                    ratios: UnsafeBufferPointer(rebasing: ratios[row..<(row + layers)]),
-                                                    prefix: UnsafeBufferPointer(rebasing: prefix[(sample * (layers + 1))..<((sample + 1) * (layers + 1))]),
-                                                    measured: UnsafeBufferPointer(rebasing: measured[row..<(row + layers)]),
-                                                    average: average))
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        let estimate = gamma * remainingEstimate[executed]
-                        let real = variant.realRemaining[sample * (layers + 1) + executed]
+                        let gamma = predictor?.gamma(table.sparsityHistory(sample: sample, executed: executed)) ?? 1
+                        let estimate = gamma * table.estimatedRemaining[executed]
+                        let real = table.realRemaining[sample * (layers + 1) + executed]
                         squares += (estimate - real) * (estimate - real)
                         if real > 0 { relative += abs(estimate - real) / real }
                         count += 1

@@ -131,15 +131,8 @@ public struct Reproduction: Sendable {
         return result
     }
 
-    static func percent(_ summary: SeedSummary) -> String {
-        guard let mean = summary.mean else { return "n/a" }
-        return String(format: "%.2f", mean * 100) + (summary.halfWidth.map { String(format: " ± %.2f", $0 * 100) } ?? "")
-    }
-
-    static func plain(_ summary: SeedSummary, digits: Int = 2) -> String {
-        guard let mean = summary.mean else { return "n/a" }
-        return String(format: "%.\(digits)f", mean) + (summary.halfWidth.map { String(format: " ± %.\(digits)f", $0) } ?? "")
-    }
+    static func percent(_ summary: SeedSummary) -> String { summary.formatted(scale: 100) }
+    static func plain(_ summary: SeedSummary) -> String { summary.formatted() }
 
     static func workloadTitle(_ workload: String) -> String {
         workload == attentionWorkload ? "attention on Sanger" : "CNN on Eyeriss-V2"

@@ -68,13 +68,23 @@ public struct Scenario: Sendable, Equatable {
         }
     }
 
+    /// Mean arrival rate of the scenario (requests/s).
+    public func arrivalRate(profile: WorkloadProfile, semantics: Semantics) throws -> Double {
+        switch arrivals {
+        case .poissonLoad(let load):
+            return try generator(profile: profile, semantics: semantics).rate(forLoad: load, accelerators: accelerators)
+        case .periodic(let streams, let fps, _):
+            return Double(streams) * fps
+        }
+    }
+
     /// Offered load of the scenario's arrivals (per accelerator).
     public func offeredLoad(profile: WorkloadProfile, semantics: Semantics) throws -> Double {
-        let generator = try generator(profile: profile, semantics: semantics)
         switch arrivals {
         case .poissonLoad(let load): return load
-        case .periodic(let streams, let fps, _):
-            return Double(streams) * fps * generator.meanIsolatedLatency / Double(accelerators)
+        case .periodic:
+            let mean = try generator(profile: profile, semantics: semantics).meanIsolatedLatency
+            return try arrivalRate(profile: profile, semantics: semantics) * mean / Double(accelerators)
         }
     }
 }

@@ -118,24 +118,24 @@ public struct Sweep: Sendable {
     static func execute(
         cell: SweepCell, seed: UInt64, job: Int, profile: WorkloadProfile, grid: SweepGrid, engine: EngineConfiguration
     ) throws -> SweepRun {
+        var configuration = engine
+        let requests: [Request]
+        let rate: Double
+        let load: Double
         if let scenario = cell.scenario {
-            var scenarioEngine = engine
-            scenarioEngine.accelerators = scenario.accelerators
-            let requests = try scenario.requests(profile: profile, semantics: engine.semantics, count: grid.requests, seed: seed)
-            let load = try scenario.offeredLoad(profile: profile, semantics: engine.semantics)
-            let rate = load * Double(scenario.accelerators) / (try scenario.generator(profile: profile, semantics: engine.semantics).meanIsolatedLatency)
-            var policy = try PolicyRegistry.standard.make(cell.scheduler, parameters: PolicyParameters(alpha: cell.alpha, beta: cell.beta))
-            let predictor = try PredictorRegistry.standard.make(cell.predictor, semantics: engine.semantics)
-            let simulation = try Simulator(profile: profile, configuration: scenarioEngine).run(requests, policy: &policy, predictor: predictor)
-            return SweepRun(job: job, cell: cell, seed: seed, rate: rate, load: load, metrics: RunMetrics(simulation.requests))
+            configuration.accelerators = scenario.accelerators
+            requests = try scenario.requests(profile: profile, semantics: engine.semantics, count: grid.requests, seed: seed)
+            rate = try scenario.arrivalRate(profile: profile, semantics: engine.semantics)
+            load = try scenario.offeredLoad(profile: profile, semantics: engine.semantics)
+        } else {
+            let generator = RequestGenerator(profile: profile, semantics: engine.semantics)
+            rate = cell.arrivalIsLoad ? generator.rate(forLoad: cell.arrival, accelerators: engine.accelerators) : cell.arrival
+            load = rate * generator.meanIsolatedLatency / Double(engine.accelerators)
+            requests = try generator.poisson(rate: rate, count: grid.requests, sloMultiplier: cell.slo, seed: seed)
         }
-        let generator = RequestGenerator(profile: profile, semantics: engine.semantics)
-        let rate = cell.arrivalIsLoad ? generator.rate(forLoad: cell.arrival, accelerators: engine.accelerators) : cell.arrival
-        let load = rate * generator.meanIsolatedLatency / Double(engine.accelerators)
-        let requests = try generator.poisson(rate: rate, count: grid.requests, sloMultiplier: cell.slo, seed: seed)
         var policy = try PolicyRegistry.standard.make(cell.scheduler, parameters: PolicyParameters(alpha: cell.alpha, beta: cell.beta))
         let predictor = try PredictorRegistry.standard.make(cell.predictor, semantics: engine.semantics)
-        let simulation = try Simulator(profile: profile, configuration: engine).run(requests, policy: &policy, predictor: predictor)
+        let simulation = try Simulator(profile: profile, configuration: configuration).run(requests, policy: &policy, predictor: predictor)
         return SweepRun(job: job, cell: cell, seed: seed, rate: rate, load: load, metrics: RunMetrics(simulation.requests))
     }
 }

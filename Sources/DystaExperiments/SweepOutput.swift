@@ -113,6 +113,7 @@ public enum SweepOutput {
         guard table.header == runsHeader else {
             throw DystaError("the header is not \(runsHeader.joined(separator: ","))", file: table.path, line: 1)
         }
+        let column = Dictionary(uniqueKeysWithValues: runsHeader.enumerated().map { ($1, $0) })
         var runs: [SweepRun] = []
         for row in table.rows.indices {
             let job = try table.index(row: row, column: 0)
@@ -121,25 +122,18 @@ public enum SweepOutput {
                 throw DystaError("job \(job) is outside the grid of config.json", file: table.path, line: table.lineNumbers[row])
             }
             let seed = grid.seeds[job % grid.seeds.count]
-            guard table.rows[row][9] == String(seed), table.rows[row][8] == cells[cellIndex].scheduler else {
+            guard table.rows[row][column["seed"]!] == String(seed), table.rows[row][column["scheduler"]!] == cells[cellIndex].scheduler else {
                 throw DystaError("job \(job) does not match config.json", file: table.path, line: table.lineNumbers[row])
             }
-            func optional(_ column: Int) throws -> Double? {
-                table.rows[row][column].isEmpty ? nil : try table.number(row: row, column: column)
+            let values = try RunMetrics.names.map { name -> Double? in
+                let index = column[name]!
+                return table.rows[row][index].isEmpty ? nil : try table.number(row: row, column: index)
             }
-            var metrics = RunMetrics([CompletedRequest]())
-            metrics.count = grid.requests
-            metrics.violationRate = try optional(11)
-            metrics.antt = try optional(12)
-            metrics.throughput = try optional(13)
-            metrics.latencyP50 = try optional(14)
-            metrics.latencyP95 = try optional(15)
-            metrics.latencyP99 = try optional(16)
-            metrics.meanNormalizedProgress = try optional(17)
             runs.append(
                 SweepRun(
-                    job: job, cell: cells[cellIndex], seed: seed, rate: try table.number(row: row, column: 2),
-                    load: try table.number(row: row, column: 3), metrics: metrics))
+                    job: job, cell: cells[cellIndex], seed: seed, rate: try table.number(row: row, column: column["rate"]!),
+                    load: try table.number(row: row, column: column["load"]!),
+                    metrics: RunMetrics(count: grid.requests, values: values)))
         }
         return (grid, runs)
     }

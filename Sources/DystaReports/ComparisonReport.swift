@@ -78,10 +78,10 @@ public struct ComparisonReport: Sendable {
         for (scheduler, model, summaries) in rows() {
             var cells = [scheduler]
             if perModel { cells.append(model) }
-            cells.append(Self.cell(summaries[0], scale: 100, digits: 2))
-            cells.append(Self.cell(summaries[1], scale: 1, digits: 3))
-            cells.append(Self.cell(summaries[2], scale: 1, digits: 2))
-            for index in 3...5 { cells.append(Self.cell(summaries[index], scale: 1000, digits: 2)) }
+            cells.append(summaries[0].formatted(scale: 100, digits: 2))
+            cells.append(summaries[1].formatted(scale: 1, digits: 3))
+            cells.append(summaries[2].formatted(scale: 1, digits: 2))
+            for index in 3...5 { cells.append(summaries[index].formatted(scale: 1000, digits: 2)) }
             table.add(cells)
         }
         text += table.rendered()
@@ -89,12 +89,6 @@ public struct ComparisonReport: Sendable {
         return text
     }
 
-    static func cell(_ summary: SeedSummary, scale: Double, digits: Int) -> String {
-        guard let mean = summary.mean else { return "n/a" }
-        let value = String(format: "%.\(digits)f", mean * scale)
-        guard let half = summary.halfWidth else { return value }
-        return value + " ± " + String(format: "%.\(digits)f", half * scale)
-    }
 
     func csv() -> String {
         var header = ["scheduler", "model", "seeds"]
@@ -150,5 +144,15 @@ public enum PerRequestCSV {
             text += "\(record.isolated),\(record.violated ? 1 : 0)\n"
         }
         return text
+    }
+}
+
+extension SeedSummary {
+    /// `mean ± half-width` scaled and rounded to `digits` decimals; `n/a` when undefined.
+    public func formatted(scale: Double = 1, digits: Int = 2) -> String {
+        guard let mean else { return "n/a" }
+        let value = String(format: "%.\(digits)f", mean * scale)
+        guard let halfWidth else { return value }
+        return value + " ± " + String(format: "%.\(digits)f", halfWidth * scale)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import DystaCore
+import DystaSimulation
 
 /// Isolated end-to-end latency statistics of one model variant over its samples.
 public struct LatencyStatistics: Sendable {
@@ -23,26 +24,14 @@ public struct LatencyStatistics: Sendable {
         samples = variant.sampleCount
         layers = variant.layerCount
         let sorted = variant.isolated.sorted()
-        let n = Double(sorted.count)
-        var total = 0.0
-        for value in sorted { total += value }
-        mean = total / n
-        var squares = 0.0
-        for value in sorted { squares += (value - mean) * (value - mean) }
-        standardDeviation = sorted.count > 1 ? (squares / (n - 1)).squareRoot() : 0
+        mean = TraceStatistics.mean(sorted)
+        standardDeviation = TraceStatistics.standardDeviation(sorted)
         minimum = sorted.first ?? 0
         maximum = sorted.last ?? 0
-        p50 = Self.percentile(sorted, 0.5)
-        p99 = Self.percentile(sorted, 0.99)
+        p50 = RunMetrics.percentile(sorted: sorted, 0.5) ?? 0
+        p99 = RunMetrics.percentile(sorted: sorted, 0.99) ?? 0
         coefficientOfVariation = mean > 0 ? standardDeviation / mean : nil
         layerMeans = variant.lut.averageLatency
-    }
-
-    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
     }
 
     /// Renders statistics of several variants.

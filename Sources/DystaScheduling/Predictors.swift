@@ -46,6 +46,20 @@ public struct SparsityHistory {
     @inlinable public var layerCount: Int { average.count }
 }
 
+extension VariantTables {
+    /// The monitor's record of one sample of this variant after `executed` layers.
+    @inlinable
+    public func sparsityHistory(sample: Int, executed: Int) -> SparsityHistory {
+        let row = sample * layerCount
+        return SparsityHistory(
+            executed: executed,
+            ratios: UnsafeBufferPointer(start: ratio + row, count: layerCount),
+            prefix: UnsafeBufferPointer(start: ratioPrefix + sample * (layerCount + 1), count: layerCount + 1),
+            measured: UnsafeBufferPointer(start: zero + row, count: layerCount),
+            average: UnsafeBufferPointer(start: averageZero, count: layerCount))
+    }
+}
+
 /// Turns the monitor's record into γ, the factor applied to a request's remaining estimate.
 ///
 /// Conform and register in a ``PredictorRegistry`` to make a predictor selectable by name.

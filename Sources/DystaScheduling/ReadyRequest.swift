@@ -119,9 +119,6 @@ public struct ReadyQueue: Sendable {
         if index != last { elements.swapAt(index, last) }
         return elements.removeLast()
     }
-
-    /// Removes every request.
-    public mutating func removeAll() { elements.removeAll(keepingCapacity: true) }
 }
 
 /// What a policy knows about the decision it is asked to make.

@@ -189,14 +189,7 @@ struct EngineState<Policy: SchedulingPolicy> {
             entry.estimatedNextLayer = table.estimate[layer + 1]
         }
         if usesMonitor {
-            let row = entry.sample * layers
-            let history = SparsityHistory(
-                executed: entry.nextLayer,
-                ratios: UnsafeBufferPointer(start: table.ratio + row, count: layers),
-                prefix: UnsafeBufferPointer(start: table.ratioPrefix + entry.sample * (layers + 1), count: layers + 1),
-                measured: UnsafeBufferPointer(start: table.zero + row, count: layers),
-                average: UnsafeBufferPointer(start: table.averageZero, count: layers))
-            entry.gamma = predictor.gamma(history)
+            entry.gamma = predictor.gamma(table.sparsityHistory(sample: entry.sample, executed: entry.nextLayer))
         }
         ready[index] = entry
         decisions += 1

@@ -29,6 +29,19 @@ public struct RunMetrics: Sendable, Equatable {
         [violationRate, antt, throughput, latencyP50, latencyP95, latencyP99, meanNormalizedProgress]
     }
 
+    /// Metrics given directly, in ``names`` order (e.g. read back from a results file).
+    public init(count: Int, values: [Double?]) {
+        precondition(values.count == Self.names.count)
+        self.count = count
+        violationRate = values[0]
+        antt = values[1]
+        throughput = values[2]
+        latencyP50 = values[3]
+        latencyP95 = values[4]
+        latencyP99 = values[5]
+        meanNormalizedProgress = values[6]
+    }
+
     /// Computes the metrics of a set of completed requests.
     public init(_ requests: some Collection<CompletedRequest>) {
         count = requests.count

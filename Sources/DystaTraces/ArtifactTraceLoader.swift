@@ -48,6 +48,7 @@ public enum ArtifactTraceLoader {
         guard !stem.isEmpty else { throw DystaError("the file name gives an empty model name", file: url.path) }
         let grid = try TraceGrid(table: table, sampleColumn: "batch-indx", layerColumn: "layer-indx")
         var columns: [TraceColumn: [Double]] = [:]
+        let nameParts = stem.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
         let architecture: String
         switch kind {
         case .sanger:
@@ -59,11 +60,11 @@ public enum ArtifactTraceLoader {
         case .eyeriss:
             columns[.latency] = try grid.column("sim_lat", check: ValueCheck.nonNegative)
             columns[.zeroFraction] = try grid.column("overall-sparsity", check: ValueCheck.fraction)
-            architecture = String(stem.split(separator: "_", omittingEmptySubsequences: false)[0])
+            architecture = String(nameParts[0])
         }
         let trace = try TraceTable(sampleCount: grid.sampleCount, layerCount: grid.layerCount, columns: columns)
         let layers = (0..<grid.layerCount).map { LayerSpec(name: "layer\($0)", kind: .opaque) }
-        let pattern = stem.contains("_") ? String(stem[stem.index(after: stem.firstIndex(of: "_")!)...]) : "dense"
+        let pattern = nameParts.count == 2 ? String(nameParts[1]) : "dense"
         return try ModelVariant(
             name: stem, architecture: architecture, pattern: pattern, layers: layers, trace: trace,
             sourcePath: url.path)

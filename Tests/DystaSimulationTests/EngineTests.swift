@@ -126,9 +126,12 @@ struct EngineTests {
         for (name, run) in try runAll(profile, requests, accelerators: 3) {
             #expect(run.requests.count == 300, "\(name)")
             for record in run.requests { #expect(record.finish >= record.arrival + record.isolated - 1e-12, "\(name)") }
-            // Never more than 3 layers at once: check with the busy periods of the 3 accelerators.
+            // Each accelerator runs one layer at a time: its busy periods never overlap.
             #expect(run.busyPeriods.count == 3)
             #expect(run.busyPeriods.allSatisfy { !$0.isEmpty }, "\(name): every accelerator should work")
+            for periods in run.busyPeriods {
+                #expect(zip(periods, periods.dropFirst()).allSatisfy { $0.upperBound < $1.lowerBound }, "\(name)")
+            }
         }
         let one = try runAll(profile, requests)["fcfs"]!
         let three = try runAll(profile, requests, accelerators: 3)["fcfs"]!
