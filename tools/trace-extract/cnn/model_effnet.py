@@ -95,14 +95,7 @@ class EfficientNetLite0:
     def runner(self, masks, keeps):
         """masks: name -> bool weight mask; keeps: name -> bool per-output-channel keep vector
         (removed filters: weights and bias zeroed, so the channel is exactly 0)."""
-        params = {}
-        for name, (w, b) in self.params.items():
-            if name in masks:
-                w = w * masks[name]
-            if name in keeps:
-                b = b * keeps[name]
-            params[name] = (np.ascontiguousarray(w, dtype=np.float32), b.astype(np.float32))
-        return _Runner(self, params)
+        return _Runner(self, nn_np.masked_params(self.params, masks, keeps))
 
 
 class _Runner:

@@ -69,14 +69,7 @@ class VGG16HED:
         return {name: wb[0] for name, wb in self.params.items()}
 
     def runner(self, masks, keeps):
-        params = {}
-        for name, (w, b) in self.params.items():
-            if name in masks:
-                w = w * masks[name]
-            if name in keeps:
-                b = b * keeps[name]
-            params[name] = (np.ascontiguousarray(w, dtype=np.float32), b.astype(np.float32))
-        return _Runner(self, params)
+        return _Runner(self, nn_np.masked_params(self.params, masks, keeps))
 
 
 class _Runner:

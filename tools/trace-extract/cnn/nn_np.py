@@ -69,3 +69,16 @@ def softmax(z):
     z = z.astype(np.float64)
     e = np.exp(z - z.max())
     return e / e.sum()
+
+
+def masked_params(params, masks, keeps):
+    """Copies (weight, bias) pairs with pruning applied: weights times their bool mask, biases
+    times the per-output-channel keep vector (so a removed filter's channel is exactly 0)."""
+    result = {}
+    for name, (w, b) in params.items():
+        if name in masks:
+            w = w * masks[name]
+        if name in keeps:
+            b = b * keeps[name]
+        result[name] = (np.ascontiguousarray(w, dtype=np.float32), b.astype(np.float32))
+    return result
