@@ -27,6 +27,8 @@ struct Bench: ParsableCommand {
     var seed: UInt64 = 1
     @Option(help: "Output format: table or csv.")
     var format: ReportFormat = .table
+    @Flag(help: "Scan every ready request at every decision (no fresh-request index): the reference the index is tested against.")
+    var scanAll = false
 
     static func peakResidentMB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
@@ -44,7 +46,7 @@ struct Bench: ParsableCommand {
         let counts = try parseNumbers(requests, flag: "requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
             .map { Int($0) }.sorted()
         let generator = RequestGenerator(profile: profile)
-        let simulator = try Simulator(profile: profile)
+        let simulator = try Simulator(profile: profile, configuration: EngineConfiguration(indexesFreshRequests: !scanAll))
         let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
         var table = TextTable(header: ["scheduler", "load ρ", "requests", "seconds", "decisions/s", "requests/s", "max queue", "peak MB"])
         var csv = ["scheduler,load,requests,seconds,decisions_per_second,requests_per_second,max_queue,peak_mb"]
@@ -72,6 +74,6 @@ struct Bench: ParsableCommand {
                 }
             }
         }
-        print(format == .csv ? csv.joined(separator: "\n") : "workload \(self.workload), seed \(seed), one thread\n\n" + table.rendered(), terminator: format == .csv ? "\n" : "")
+        print(format == .csv ? csv.joined(separator: "\n") : "workload \(self.workload), seed \(seed), one thread\(scanAll ? ", scanning every ready request" : "")\n\n" + table.rendered(), terminator: format == .csv ? "\n" : "")
     }
 }

@@ -5,6 +5,8 @@ public struct FCFSPolicy: SchedulingPolicy {
     public var name: String { "fcfs" }
     public var estimateSource: EstimateSource { .patternUnaware }
     public var usesSparsityMonitor: Bool { false }
+    /// The earliest arrival wins outright.
+    public var freshRanking: FreshRanking { .earliestFirst(byPriority: false) }
     public init() {}
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
@@ -23,6 +25,8 @@ public struct SJFPolicy: SchedulingPolicy {
     public var name: String { sparse ? "sjf-sparse" : "sjf" }
     public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
     public var usesSparsityMonitor: Bool { sparse }
+    /// Fresh requests of one variant share R (γ = 1); the tie goes to the earliest.
+    public var freshRanking: FreshRanking { .earliestFirst(byPriority: false) }
     public init(sparse: Bool) { self.sparse = sparse }
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
@@ -47,6 +51,9 @@ public struct PREMAPolicy: SchedulingPolicy {
     public var name: String { sparse ? "prema-sparse" : "prema" }
     public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
     public var usesSparsityMonitor: Bool { sparse }
+    /// Within a (variant, priority) group the earliest admitted has the largest token and the
+    /// same R as the others, so it is both the group's largest token and its best candidate.
+    public var freshRanking: FreshRanking { .earliestFirst(byPriority: true) }
     public init(sparse: Bool) { self.sparse = sparse }
 
     public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {
@@ -139,6 +146,8 @@ public struct PlanariaPolicy: SchedulingPolicy {
     public var name: String { "planaria" }
     public var estimateSource: EstimateSource { .patternUnaware }
     public var usesSparsityMonitor: Bool { false }
+    /// Within a priority and target, the earliest arrival has the earliest deadline.
+    public var freshRanking: FreshRanking { .earliestFirst(byPriority: true) }
     public init() {}
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
@@ -181,6 +190,10 @@ public struct SDRM3Policy: SchedulingPolicy {
     public var name: String { sparse ? "sdrm3-sparse" : "sdrm3" }
     public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
     public var usesSparsityMonitor: Bool { sparse }
+    /// Urgency and fairness both fall with arrival time within a group (for α ≥ 0).
+    public var freshRanking: FreshRanking {
+        alpha >= 0 && alpha.isFinite ? .earliestFirst(byPriority: false) : .scanAll
+    }
     public init(sparse: Bool, alpha: Double = 1) {
         self.sparse = sparse
         self.alpha = alpha
@@ -235,6 +248,11 @@ public struct DystaPolicy: SchedulingPolicy {
     }
     public var estimateSource: EstimateSource { form == .naive ? .patternUnaware : .patternAware }
     public var usesSparsityMonitor: Bool { form == .full }
+    /// `dysta` and `dysta-naive` search the fresh groups themselves (see `selectIndexed`);
+    /// `dysta-oracle`'s remaining latency differs per sample, so it scans.
+    public var freshRanking: FreshRanking {
+        form != .oracle && beta >= 0 && beta.isFinite ? .custom(byPriority: false) : .scanAll
+    }
     public init(form: Form, beta: Double = 0.01) {
         self.form = form
         self.beta = beta
@@ -242,26 +260,35 @@ public struct DystaPolicy: SchedulingPolicy {
 
     /// Dysta's score of a request (smaller runs first).
     @inlinable public func score(_ request: ReadyRequest, at time: Double, readyCount: Int) -> Double {
-        let remaining: Double
-        let isolated: Double
         if form == .oracle {
-            remaining = request.realRemaining
-            isolated = request.realIsolated
-        } else {
-            remaining = request.predictedRemaining
-            isolated = request.estimatedIsolated
+            return score(
+                remaining: request.realRemaining, isolated: request.realIsolated, deadline: request.deadline,
+                lastRun: request.lastRun, at: time, readyCount: readyCount)
         }
-        let slack = request.deadline - time
+        return score(
+            remaining: request.predictedRemaining, isolated: request.estimatedIsolated, deadline: request.deadline,
+            lastRun: request.lastRun, at: time, readyCount: readyCount)
+    }
+
+    /// Dysta's score from its inputs: R + β · (max(0, slack − R) + (idle / isolated) / n).
+    @inlinable public func score(
+        remaining: Double, isolated: Double, deadline: Double, lastRun: Double, at time: Double, readyCount: Int
+    ) -> Double {
+        let slack = deadline - time
         let urgency = max(0, slack - remaining)
-        let penalty = (time - request.lastRun) / isolated / Double(readyCount)
+        let penalty = (time - lastRun) / isolated / Double(readyCount)
         return remaining + beta * (urgency + penalty)
     }
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         let time = context.time
-        let count = ready.count
+        let count = ready.totalCount
         switch context.semantics {
-        case .default: return argmin(ready) { score($0, at: time, readyCount: count) }
+        case .default:
+            if let fresh = ready.fresh, fresh.totalLive > 0 || ready.count > 64 || ready.startedKeyCount > 0 {
+                return selectIndexed(from: &ready, context: context)
+            }
+            return argmin(ready) { score($0, at: time, readyCount: count) }
         case .artifact: return firstArgmin(ready) { score($0, at: time, readyCount: count) }
         }
     }

@@ -85,16 +85,36 @@ public struct ReadyRequest: Sendable {
 /// Under `artifact` semantics the order is the admission order (the artifact iterates a
 /// dictionary in insertion order); under `default` semantics the order is unspecified and
 /// policies break ties explicitly with ``ReadyRequest/winsTie(against:)``.
+///
+/// When the policy declares a ``FreshRanking`` other than `scanAll`, the engine holds most
+/// not-yet-started requests in ``fresh`` instead of the scanned elements; ``totalCount``
+/// counts both.
 public struct ReadyQueue: Sendable {
-    /// The ready requests.
+    /// The scanned ready requests.
     @usableFromInline internal(set) var elements: ContiguousArray<ReadyRequest> = []
+    /// Fresh requests held out of the scan (nil unless the engine indexes them for this policy).
+    public let fresh: FreshIndex?
+    /// Position tracking and a key heap over the scanned requests (with ``fresh`` only).
+    @usableFromInline let started: StartedIndex?
 
     /// Creates an empty queue.
-    public init() {}
+    public init() {
+        fresh = nil
+        started = nil
+    }
 
-    /// Number of ready requests.
+    /// Creates an empty queue whose fresh requests go to `fresh` and whose scanned requests are
+    /// tracked for a ``StartedIndex`` when `tracksStarted` (engine use).
+    public init(fresh: FreshIndex, tracksStarted: Bool) {
+        self.fresh = fresh
+        self.started = tracksStarted ? StartedIndex(positions: fresh.requests.count) : nil
+    }
+
+    /// Number of scanned ready requests (indices run over these).
     @inlinable public var count: Int { elements.count }
-    /// Whether no request is ready.
+    /// Number of all ready requests: the scanned ones and those held in ``fresh``.
+    @inlinable public var totalCount: Int { elements.count + (fresh?.totalLive ?? 0) }
+    /// Whether no request is in the scanned part.
     @inlinable public var isEmpty: Bool { elements.isEmpty }
     /// Valid indices.
     @inlinable public var indices: Range<Int> { elements.indices }
@@ -106,7 +126,40 @@ public struct ReadyQueue: Sendable {
     }
 
     /// Adds a request at the end (engine use).
-    public mutating func append(_ request: ReadyRequest) { elements.append(request) }
+    public mutating func append(_ request: ReadyRequest) {
+        if started != nil {
+            started!.slots[request.position] = Int32(elements.count)
+            started!.markChanged(request.position)
+        }
+        elements.append(request)
+    }
+
+    /// Notes that the request at `index` ran a layer and stays scanned (engine use).
+    public mutating func markChanged(at index: Int) {
+        if started != nil { started!.markChanged(elements[index].position) }
+    }
+
+    /// Adds request `position` to ``fresh`` at decision instant `time`; returns its group (engine use).
+    public mutating func addFresh(position: Int, at time: Double) -> Int {
+        fresh!.add(position: position, at: time)
+    }
+
+    /// Moves a live member of ``fresh`` into the scanned requests and returns its index there.
+    ///
+    /// The caller must then call its policy's `admit` on it with the context of
+    /// `ready[index].admittedAt` (the decision instant at which it arrived).
+    public mutating func promoteFresh(group: Int, member: Int) -> Int {
+        let entry = fresh!.materialize(group, member)
+        fresh!.remove(group, member)
+        append(entry)
+        return elements.count - 1
+    }
+
+    /// Promotes the earliest live member of a fresh group; nil when the group has none (engine use).
+    public mutating func promoteEarliestFresh(group: Int) -> Int? {
+        guard fresh!.liveCount[group] > 0 else { return nil }
+        return promoteFresh(group: group, member: fresh!.liveAtOrAfter(group, 0))
+    }
 
     /// Removes a request keeping the order of the others (engine use).
     @discardableResult
@@ -117,6 +170,10 @@ public struct ReadyQueue: Sendable {
     public mutating func removeSwapping(at index: Int) -> ReadyRequest {
         let last = elements.count - 1
         if index != last { elements.swapAt(index, last) }
+        if started != nil {
+            started!.slots[elements[last].position] = -1
+            if index != last { started!.slots[elements[index].position] = Int32(index) }
+        }
         return elements.removeLast()
     }
 }

@@ -13,7 +13,10 @@ public protocol SchedulingPolicy: Sendable {
     var estimateSource: EstimateSource { get }
     /// Whether the engine feeds the sparsity monitor's γ to this policy (else γ ≡ 1).
     var usesSparsityMonitor: Bool { get }
-    /// Called once when `request` enters the ready queue.
+    /// What the engine may assume about fresh (not yet started) requests; default `scanAll`.
+    var freshRanking: FreshRanking { get }
+    /// Called once before `request` is first scanned, with the context of the decision instant
+    /// at which it entered the ready queue.
     mutating func admit(_ request: inout ReadyRequest, context: DecisionContext)
     /// Returns the index in `ready` (non-empty) of the request whose next layer runs now.
     mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int
@@ -22,6 +25,8 @@ public protocol SchedulingPolicy: Sendable {
 extension SchedulingPolicy {
     /// Default: nothing to prepare.
     public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {}
+    /// Default: every ready request is scanned.
+    public var freshRanking: FreshRanking { .scanAll }
 }
 
 /// Parameters shared by the built-in policies.

@@ -9,12 +9,17 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var accelerators: Int
     /// Time (s) added before a layer whose request differs from the accelerator's previous one.
     public var switchCost: Double
+    /// Whether not-yet-started requests are held in a ``FreshIndex`` when the policy declares a
+    /// ``FreshRanking`` (default semantics only). `false` makes every policy scan every ready
+    /// request — the reference the index is tested against; results are the same.
+    public var indexesFreshRequests: Bool
 
     /// Creates a configuration.
-    public init(semantics: Semantics = .default, accelerators: Int = 1, switchCost: Double = 0) {
+    public init(semantics: Semantics = .default, accelerators: Int = 1, switchCost: Double = 0, indexesFreshRequests: Bool = true) {
         self.semantics = semantics
         self.accelerators = accelerators
         self.switchCost = switchCost
+        self.indexesFreshRequests = indexesFreshRequests
     }
 
     /// Throws if a value is out of range.
@@ -73,6 +78,8 @@ public struct SimulationRun: Sendable {
     public var maxReadyQueue: Int
     /// Each accelerator's busy intervals, merged (start, end) — kept only when asked.
     public var busyPeriods: [[ClosedRange<Double>]]
+    /// The id of the request chosen at each decision, in order — kept only when asked.
+    public var choices: [Int]
 }
 
 /// The layer-granularity scheduling engine for one workload profile.
@@ -91,10 +98,12 @@ public struct Simulator: Sendable {
 
     /// Runs `requests` under `policy`, with `predictor` turning measured sparsity into γ.
     ///
-    /// - Parameter recordBusyPeriods: keep each accelerator's busy intervals (for tests and plots).
+    /// - Parameters:
+    ///   - recordBusyPeriods: keep each accelerator's busy intervals (for tests and plots).
+    ///   - recordChoices: keep the id chosen at every decision (for tests).
     public func run<Policy: SchedulingPolicy>(
         _ requests: [Request], policy: inout Policy, predictor: any SparsityPredictor,
-        recordBusyPeriods: Bool = false
+        recordBusyPeriods: Bool = false, recordChoices: Bool = false
     ) throws -> SimulationRun {
         for request in requests {
             guard request.variant >= 0, request.variant < profile.variants.count else {
@@ -109,7 +118,7 @@ public struct Simulator: Sendable {
         }
         var state = EngineState(
             simulator: self, requests: requests.sortedForSimulation(), policy: policy, predictor: predictor,
-            recordBusyPeriods: recordBusyPeriods)
+            recordBusyPeriods: recordBusyPeriods, recordChoices: recordChoices)
         switch configuration.semantics {
         case .default: try state.runDefault()
         case .artifact: try state.runArtifact()
@@ -117,6 +126,13 @@ public struct Simulator: Sendable {
         policy = state.policy
         return state.result()
     }
+}
+
+/// What fresh requests of one group share.
+private struct FreshGroupKey: Hashable {
+    var variant: Int
+    var priority: Int
+    var target: UInt64
 }
 
 /// Mutable state of one run (kept out of `Simulator` so runs are independent values).
@@ -127,11 +143,20 @@ struct EngineState<Policy: SchedulingPolicy> {
     let predictor: any SparsityPredictor
     let usesMonitor: Bool
     let recordBusyPeriods: Bool
+    let recordChoices: Bool
     let tables: UnsafeMutableBufferPointer<VariantTables>
     /// Keeps the tables' storage alive for the run.
     let owner: ProfileTables
 
     var ready = ReadyQueue()
+    /// Whether fresh requests go to `ready.fresh` and one per group is kept scanned (earliestFirst).
+    var keepsGroupRepresentatives = false
+    /// Per group: whether a fresh member is in the scanned part (earliestFirst).
+    var representativePresent: [Bool] = []
+    /// Groups that may need a representative promoted before the next decision.
+    var pendingGroups: [Int] = []
+    var pendingFlag: [Bool] = []
+    var choices: [Int] = []
     var cursor = 0
     /// One record per request, by position in arrival order (filled when the request finishes).
     var completed: [CompletedRequest]
@@ -140,15 +165,31 @@ struct EngineState<Policy: SchedulingPolicy> {
     var maxReady = 0
     var busy: [[ClosedRange<Double>]]
 
-    init(simulator: Simulator, requests: [Request], policy: Policy, predictor: any SparsityPredictor, recordBusyPeriods: Bool) {
+    init(
+        simulator: Simulator, requests: [Request], policy: Policy, predictor: any SparsityPredictor, recordBusyPeriods: Bool,
+        recordChoices: Bool
+    ) {
         self.configuration = simulator.configuration
         self.requests = requests
         self.policy = policy
         self.predictor = predictor
         self.usesMonitor = policy.usesSparsityMonitor
         self.recordBusyPeriods = recordBusyPeriods
+        self.recordChoices = recordChoices
         self.owner = simulator.profile.tables
         self.tables = owner.variants(patternAware: policy.estimateSource == .patternAware)
+        let ranking = policy.freshRanking
+        if configuration.semantics == .default && configuration.indexesFreshRequests && ranking != .scanAll,
+            let index = Self.freshIndex(requests: requests, tables: tables, byPriority: ranking.byPriority)
+        {
+            ready = ReadyQueue(fresh: index, tracksStarted: ranking == .custom(byPriority: ranking.byPriority))
+            if case .earliestFirst = ranking {
+                keepsGroupRepresentatives = true
+                representativePresent = Array(repeating: false, count: index.groups.count)
+                pendingFlag = Array(repeating: false, count: index.groups.count)
+                pendingGroups.reserveCapacity(index.groups.count)
+            }
+        }
         self.completed = []
         self.completed.reserveCapacity(requests.count)
         for request in requests {
@@ -160,17 +201,75 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.busy = Array(repeating: [], count: simulator.configuration.accelerators)
     }
 
+    /// Largest number of fresh groups the engine indexes; beyond it (e.g. a replayed table with
+    /// a different target per request) every ready request is scanned.
+    static var maximumFreshGroups: Int { 256 }
+
+    /// Splits `requests` into fresh groups of equal variant, target and (optionally) priority;
+    /// nil when indexing would not pay or an estimate is not a positive finite number.
+    static func freshIndex(requests: [Request], tables: UnsafeMutableBufferPointer<VariantTables>, byPriority: Bool) -> FreshIndex? {
+        for table in tables {
+            let estimate = table.estimatedRemaining[0]
+            guard estimate > 0, estimate.isFinite else { return nil }
+        }
+        var groupOfKey: [FreshGroupKey: Int32] = [:]
+        var groups: [FreshIndex.Group] = []
+        var groupOfPosition: [Int32] = []
+        groupOfPosition.reserveCapacity(requests.count)
+        for request in requests {
+            let key = FreshGroupKey(variant: request.variant, priority: byPriority ? request.priority : 0, target: request.target.bitPattern)
+            if let group = groupOfKey[key] {
+                groupOfPosition.append(group)
+                continue
+            }
+            guard groups.count < maximumFreshGroups else { return nil }
+            groupOfKey[key] = Int32(groups.count)
+            groupOfPosition.append(Int32(groups.count))
+            groups.append(FreshIndex.Group(variant: request.variant, priority: request.priority, target: request.target))
+        }
+        return FreshIndex(requests: requests, groupOfPosition: groupOfPosition, groups: groups, tables: tables)
+    }
+
+    /// Below this many ready requests, arrivals go straight to the scanned part even when a
+    /// fresh index exists (scanning a short queue is cheaper than indexing it; any fresh request
+    /// may be scanned, so this does not change choices).
+    static var freshIndexThreshold: Int { 64 }
+
     /// Makes request `position` (in arrival order) ready at decision instant `time`.
     mutating func admit(_ position: Int, at time: Double) {
-        let request = requests[position]
-        let table = tables[request.variant]
-        var entry = ReadyRequest(
-            id: request.id, position: position, arrival: request.arrival, deadline: request.deadline, priority: Double(request.priority),
-            variant: request.variant, sample: request.sample, layerCount: table.layerCount,
-            estimatedIsolated: table.estimatedRemaining[0], estimatedNextLayer: table.estimate[0],
-            realIsolated: table.isolated[request.sample], admittedAt: time)
+        if ready.fresh != nil && ready.totalCount >= Self.freshIndexThreshold {
+            let group = ready.addFresh(position: position, at: time)
+            if keepsGroupRepresentatives && !representativePresent[group] && !pendingFlag[group] {
+                pendingFlag[group] = true
+                pendingGroups.append(group)
+            }
+            return
+        }
+        var entry = ReadyRequest(request: requests[position], position: position, table: tables[requests[position].variant], admittedAt: time)
         policy.admit(&entry, context: DecisionContext(time: time, semantics: configuration.semantics))
         ready.append(entry)
+    }
+
+    /// Moves the earliest fresh request of each group that lacks one into the scanned part.
+    mutating func promoteRepresentatives() {
+        while let group = pendingGroups.popLast() {
+            pendingFlag[group] = false
+            guard !representativePresent[group], let index = ready.promoteEarliestFresh(group: group) else { continue }
+            var entry = ready[index]
+            policy.admit(&entry, context: DecisionContext(time: entry.admittedAt, semantics: configuration.semantics))
+            ready[index] = entry
+            representativePresent[group] = true
+        }
+    }
+
+    /// A group's representative started: the group needs a new one.
+    mutating func representativeStarted(position: Int) {
+        let group = ready.fresh!.group(ofPosition: position)
+        representativePresent[group] = false
+        if !pendingFlag[group] {
+            pendingFlag[group] = true
+            pendingGroups.append(group)
+        }
     }
 
     /// Runs the next layer of `ready[index]` starting at `start`; returns the layer's end time
@@ -180,6 +279,8 @@ struct EngineState<Policy: SchedulingPolicy> {
         let table = tables[entry.variant]
         let layers = table.layerCount
         let layer = entry.nextLayer
+        if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: entry.position) }
+        if recordChoices { choices.append(entry.id) }
         let end = start + table.latency[entry.sample * layers + layer]
         entry.nextLayer = layer + 1
         entry.lastRun = end
@@ -233,7 +334,7 @@ struct EngineState<Policy: SchedulingPolicy> {
                 admit(cursor, at: time)
                 cursor += 1
             }
-            if ready.isEmpty {
+            if ready.totalCount == 0 {
                 var next = Double.infinity
                 if cursor < requests.count { next = requests[cursor].arrival }
                 for index in 0..<k where inFlight[index] != nil { next = min(next, freeAt[index]) }
@@ -243,7 +344,8 @@ struct EngineState<Policy: SchedulingPolicy> {
                 freeAt[accelerator] = next
                 continue
             }
-            maxReady = max(maxReady, ready.count)
+            maxReady = max(maxReady, ready.totalCount)
+            if keepsGroupRepresentatives { promoteRepresentatives() }
             let context = DecisionContext(time: time, semantics: .default)
             let chosen = policy.select(from: &ready, context: context)
             let id = ready[chosen].id
@@ -259,6 +361,8 @@ struct EngineState<Policy: SchedulingPolicy> {
                 ready.removeSwapping(at: chosen)
             } else if k > 1 {
                 inFlight[accelerator] = ready.removeSwapping(at: chosen)
+            } else {
+                ready.markChanged(at: chosen)
             }
         }
     }
@@ -297,6 +401,6 @@ struct EngineState<Policy: SchedulingPolicy> {
     func result() -> SimulationRun {
         var records = completed
         if !zip(records, records.dropFirst()).allSatisfy({ $0.id < $1.id }) { records.sort { $0.id < $1.id } }
-        return SimulationRun(requests: records, decisions: decisions, maxReadyQueue: maxReady, busyPeriods: busy)
+        return SimulationRun(requests: records, decisions: decisions, maxReadyQueue: maxReady, busyPeriods: busy, choices: choices)
     }
 }

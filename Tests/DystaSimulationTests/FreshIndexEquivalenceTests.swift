@@ -1,0 +1,50 @@
+import DystaCore
+import DystaScheduling
+import DystaSimulation
+import DystaTestSupport
+import Testing
+
+/// The fresh-request index (and Dysta's started-request heap) must make exactly the choices of
+/// the reference: every policy scanning every ready request.
+@Suite("Indexed selection equals the full scan")
+struct FreshIndexEquivalenceTests {
+    @Test(arguments: 1...12)
+    func sameChoicesAsTheScan(seed: Int) throws {
+        let profile = try randomProfile(seed: UInt64(500 + seed))
+        var generator = Xoshiro256StarStar(seed: UInt64(7000 + seed))
+        let meanIsolated = profile.variants.map(\.lut.meanIsolated).reduce(0, +) / Double(profile.variants.count)
+        // Mostly overload, so queues pass the index threshold and grow to hundreds.
+        let load = seed % 4 == 0 ? 0.6 + 0.3 * generator.nextUnit() : 1.3 + 1.5 * generator.nextUnit()
+        let accelerators = seed % 3 == 0 ? 2 : 1
+        let rate = load * Double(accelerators) / meanIsolated
+        var requests = try RequestGenerator(profile: profile).poisson(
+            rate: rate, count: 400, sloMultiplier: 1 + 19 * generator.nextUnit(), seed: UInt64(seed))
+        if seed % 2 == 0 {
+            // Bursts of equal arrivals (ties broken by id).
+            let grid = 4 / rate
+            for index in requests.indices { requests[index].arrival = (requests[index].arrival / grid).rounded(.down) * grid }
+        }
+        let parameters = PolicyParameters(alpha: [0, 1, 3][seed % 3], beta: [0.01, 0, 0.5, 2][seed % 4])
+        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+        var largestQueue = 0
+        for name in PolicyRegistry.standard.names {
+            var runs: [SimulationRun] = []
+            for indexed in [false, true] {
+                let simulator = try Simulator(
+                    profile: profile,
+                    configuration: EngineConfiguration(accelerators: accelerators, indexesFreshRequests: indexed))
+                var policy = try PolicyRegistry.standard.make(name, parameters: parameters)
+                runs.append(try simulator.run(requests, policy: &policy, predictor: predictor, recordChoices: true))
+            }
+            #expect(runs[0].choices.count == runs[0].decisions)
+            let firstDifference = zip(runs[1].choices, runs[0].choices).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let sameChoices = runs[1].choices == runs[0].choices
+            #expect(sameChoices, "\(name) seed \(seed): indexed choices differ from the scan at decision \(firstDifference ?? -1)")
+            let sameRecords = runs[1].requests == runs[0].requests
+            #expect(sameRecords, "\(name) seed \(seed): finish times differ")
+            #expect(runs[1].maxReadyQueue == runs[0].maxReadyQueue, "\(name) seed \(seed)")
+            largestQueue = max(largestQueue, runs[0].maxReadyQueue)
+        }
+        if load > 1.2 { #expect(largestQueue > 100, "the overload case must exercise the index (queue \(largestQueue))") }
+    }
+}
