@@ -74,12 +74,10 @@ extension DystaPolicy {
             }
             return finish(best, from: &ready, context: context)
         }
-        if ready.startedKeyCount == 0 {
+        // (Re)build the heap when it was suspended or the queue outgrew the count its keys assume.
+        if ready.startedKeyCount == 0 || readyCount > ready.startedKeyCount {
             let keyCount = 2 * readyCount
             ready.rebuildStarted(count: keyCount) { startedKey($0, at: time, keyCount: keyCount) }
-        } else if readyCount > ready.startedKeyCount {
-            let keyCount = 2 * readyCount
-            ready.rekeyStarted(count: keyCount) { startedKey($0, at: time, keyCount: keyCount) }
         }
         let keyCount = ready.startedKeyCount
         ready.searchStarted(

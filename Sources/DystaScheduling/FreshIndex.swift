@@ -98,9 +98,6 @@ public final class FreshIndex: @unchecked Sendable {
     /// Number of members (live and removed) of `group`; member indices run 0 ..< this.
     @inlinable public func memberCount(_ group: Int) -> Int { members[group].count }
 
-    /// The request position of a member.
-    @inlinable public func position(_ group: Int, _ member: Int) -> Int { Int(members[group][member]) }
-
     /// The request of a member.
     @inlinable public func request(_ group: Int, _ member: Int) -> Request { requests[Int(members[group][member])] }
 

@@ -37,7 +37,7 @@ public final class StartedIndex: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var heap: ContiguousArray<Entry> = []
     /// Entries popped during a search, to push back.
     @exclusivity(unchecked) @usableFromInline var scratch: ContiguousArray<Entry> = []
-    /// The ready count the policy's keys assume at most (see ``ReadyQueue/rekeyStarted(count:_:)``);
+    /// The ready count the policy's keys assume at most (see ``ReadyQueue/rebuildStarted(count:_:)``);
     /// 0 while the heap is suspended (changes are then not recorded).
     @exclusivity(unchecked) @usableFromInline var keyCount = 0
 
@@ -107,13 +107,10 @@ public final class StartedIndex: @unchecked Sendable {
 }
 
 extension ReadyQueue {
-    /// Whether the engine tracks positions and changes for a ``StartedIndex``.
-    @inlinable public var hasStartedIndex: Bool { started != nil }
-
     /// The count the current keys were computed for (policies may use it in their keys); 0 before any.
     public var startedKeyCount: Int { started?.keyCount ?? 0 }
 
-    /// Empties the key heap: the policy scans instead until it next calls ``rekeyStarted(count:_:)``.
+    /// Empties the key heap: the policy scans instead until it next calls ``rebuildStarted(count:_:)``.
     public mutating func suspendStartedIndex() {
         guard let started, started.keyCount > 0 else { return }
         started.heap.removeAll(keepingCapacity: true)
@@ -128,30 +125,12 @@ extension ReadyQueue {
         started.heap.removeAll(keepingCapacity: true)
         started.changed.removeAll(keepingCapacity: true)
         started.keyCount = count
-        for (slot, request) in elements.enumerated() {
+        for request in elements {
             started.push(
                 StartedIndex.Entry(
                     key: Self.heapKey(key(request)), arrival: request.arrival, id: request.id,
                     position: Int32(request.position), stamp: started.stamps[request.position]))
-            _ = slot
         }
-    }
-
-    /// Recomputes every live entry's key with `key` and records `count` as ``startedKeyCount``.
-    public mutating func rekeyStarted(count: Int, _ key: (ReadyRequest) -> Double) {
-        guard started != nil else { return }
-        started!.keyCount = count
-        var entries = started!.heap
-        started!.heap.removeAll(keepingCapacity: true)
-        for entry in entries {
-            let position = Int(entry.position)
-            let slot = Int(started!.slots[position])
-            guard slot >= 0, started!.stamps[position] == entry.stamp else { continue }
-            var updated = entry
-            updated.key = Self.heapKey(key(elements[slot]))
-            started!.push(updated)
-        }
-        entries.removeAll()
     }
 
     /// Searches the scanned requests in key order: pushes a key for every request changed since
