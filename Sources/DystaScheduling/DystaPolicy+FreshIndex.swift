@@ -13,7 +13,7 @@ extension DystaPolicy {
     ///   the best is at one end of the early members: the oldest, or the first of the newest
     ///   arrival time.
     /// Started requests come from the queue's ``StartedIndex`` keyed by a lower bound of their
-    /// score (``startedKey(_:at:keyCount:)``): they are visited in key order until the key
+    /// score (``startedKey(_:at:keyCount:slopes:tables:)``): they are visited in key order until the key
     /// exceeds the best score found, and re-keyed when visited. The overall minimum of
     /// (score, arrival, id) runs. The early case is exact in
     /// real arithmetic; two early requests whose computed scores differ only by rounding could
@@ -74,14 +74,21 @@ extension DystaPolicy {
             }
             return finish(best, from: &ready, context: context)
         }
-        // (Re)build the heap when it was suspended or the queue outgrew the count its keys assume.
-        if ready.startedKeyCount == 0 || readyCount > ready.startedKeyCount {
-            let keyCount = 2 * readyCount
-            ready.rebuildStarted(count: keyCount) { startedKey($0, at: time, keyCount: keyCount) }
+        // (Re)build the heaps when they were suspended or the queue outgrew the count their keys assume.
+        if ready.startedKeyCount == 0 || readyCount > ready.startedKeyCount
+            || readyCount + readyCount / 128 + 1 < ready.startedKeyCount
+        {
+            let keyCount = readyCount + readyCount / 256 + 1
+            let slopes = startedSlopes(tables: index.tables, keyCount: keyCount)
+            ready.rebuildStarted(count: keyCount, slopes: slopes) {
+                startedKey($0, at: time, keyCount: keyCount, slopes: slopes, tables: index.tables)
+            }
         }
         let keyCount = ready.startedKeyCount
+        let slopes = ready.started!.slopes
         ready.searchStarted(
-            key: { startedKey($0, at: time, keyCount: keyCount) },
+            at: time,
+            key: { startedKey($0, at: time, keyCount: keyCount, slopes: slopes, tables: index.tables) },
             whileKeyAtMost: { best.empty ? .infinity : best.score }
         ) { index, request in
             best.offer(
@@ -101,10 +108,32 @@ extension DystaPolicy {
         return promoted
     }
 
-    /// A lower bound of a started request's score at `time` and any later decision with at
-    /// most `keyCount` ready requests (every step is a monotone floating-point operation).
-    @inlinable func startedKey(_ request: ReadyRequest, at time: Double, keyCount: Int) -> Double {
-        request.predictedRemaining + beta * ((time - request.lastRun) / request.estimatedIsolated / Double(keyCount))
+    /// The key slopes of the started-request lanes: one per variant, β / (E · keyCount) with E
+    /// the variant's isolated estimate, then a last lane of slope 0.
+    func startedSlopes(tables: UnsafeMutableBufferPointer<VariantTables>, keyCount: Int) -> [Double] {
+        var slopes = tables.map { beta / $0.estimatedRemaining[0] / Double(keyCount) }
+        slopes.append(0)
+        return slopes
+    }
+
+    /// A started request's key: a lower bound of its score at `time` and any later decision with
+    /// at most `keyCount` ready requests.
+    ///
+    /// The score is R + β · (urgency + (t − lastRun) / estIso / n) with urgency ≥ 0 and n ≤
+    /// keyCount, so R + slope · (t − lastRun) is a lower bound for slope = β / (estIso ·
+    /// keyCount): the request's variant lane, key base R − slope · lastRun (its order among the
+    /// lane's keys never changes with time). A request whose estIso differs from its variant's
+    /// goes to the last lane (slope 0) with the bound at `time`.
+    @inlinable func startedKey(
+        _ request: ReadyRequest, at time: Double, keyCount: Int, slopes: [Double],
+        tables: UnsafeMutableBufferPointer<VariantTables>
+    ) -> StartedIndex.Key {
+        let remaining = request.predictedRemaining
+        if request.variant < tables.count && request.estimatedIsolated == tables[request.variant].estimatedRemaining[0] {
+            return StartedIndex.Key(lane: request.variant, base: remaining - slopes[request.variant] * request.lastRun)
+        }
+        let bound = remaining + beta * ((time - request.lastRun) / request.estimatedIsolated / Double(keyCount))
+        return StartedIndex.Key(lane: slopes.count - 1, base: bound)
     }
 }
 

@@ -1,8 +1,14 @@
 import DystaCore
 
-/// The started (scanned) requests of a ``ReadyQueue`` seen through a min-heap of
-/// time-invariant keys that a policy chooses — a lower bound of its score (Dysta) or the
-/// score itself (SJF) — so a selection need not look at every started request.
+/// The scanned requests of a ``ReadyQueue`` seen through min-heaps of keys that a policy
+/// chooses — a lower bound of its score (Dysta) or the score itself (SJF) — so a selection
+/// need not look at every scanned request.
+///
+/// A key is linear in time: `base + slope · t`, with one heap ("lane") per slope, so the
+/// order within a lane never changes while time passes. A policy whose score grows with
+/// waiting time at a rate shared by a class of requests (Dysta: idle / estIso / n, per
+/// variant) gives each class a lane, and its keys then stay tight lower bounds instead of
+/// falling behind the score as time passes.
 ///
 /// The engine marks a request changed whenever it (re-)enters the scanned part or runs a
 /// layer; the policy pushes a fresh key for every changed request at its next decision.
@@ -13,8 +19,8 @@ import DystaCore
 public final class StartedIndex: @unchecked Sendable {
     /// One heap entry.
     public struct Entry: Sendable {
-        /// The key (smaller first).
-        public var key: Double
+        /// The key's time-invariant part (smaller first).
+        public var base: Double
         /// Tie-break after the key: arrival (s), then id.
         public var arrival: Double
         public var id: Int
@@ -23,7 +29,22 @@ public final class StartedIndex: @unchecked Sendable {
         public var stamp: UInt32
 
         @inlinable func precedes(_ other: Entry) -> Bool {
-            key < other.key || (key == other.key && (arrival < other.arrival || (arrival == other.arrival && id < other.id)))
+            base < other.base
+                || (base == other.base && (arrival < other.arrival || (arrival == other.arrival && id < other.id)))
+        }
+    }
+
+    /// Where a request's key goes: its lane and the key's time-invariant part.
+    public struct Key: Sendable {
+        /// The lane (0 ..< lane count given to ``ReadyQueue/rebuildStarted(count:slopes:_:)``).
+        public var lane: Int
+        /// The key at time 0; the key at time t is `base + slope(lane) · t`.
+        public var base: Double
+
+        /// Creates a key.
+        @inlinable public init(lane: Int, base: Double) {
+            self.lane = lane
+            self.base = base
         }
     }
 
@@ -33,12 +54,16 @@ public final class StartedIndex: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var stamps: [UInt32]
     /// Positions changed since the policy last drained them.
     @exclusivity(unchecked) @usableFromInline var changed: [Int32] = []
-    /// The heap.
-    @exclusivity(unchecked) @usableFromInline var heap: ContiguousArray<Entry> = []
-    /// Entries popped during a search, to push back.
-    @exclusivity(unchecked) @usableFromInline var scratch: ContiguousArray<Entry> = []
-    /// The ready count the policy's keys assume at most (see ``ReadyQueue/rebuildStarted(count:_:)``);
-    /// 0 while the heap is suspended (changes are then not recorded).
+    /// One heap per lane.
+    @exclusivity(unchecked) @usableFromInline var lanes: [ContiguousArray<Entry>] = []
+    /// The key's slope (per second) of each lane.
+    @exclusivity(unchecked) @usableFromInline var slopes: [Double] = []
+    /// Entries in all lanes.
+    @exclusivity(unchecked) @usableFromInline var entryCount = 0
+    /// Entries popped during a search, to push back, with their lanes.
+    @exclusivity(unchecked) @usableFromInline var scratch: ContiguousArray<(lane: Int, entry: Entry)> = []
+    /// The ready count the policy's keys assume at most (see ``ReadyQueue/rebuildStarted(count:slopes:_:)``);
+    /// 0 while the heaps are suspended (changes are then not recorded).
     @exclusivity(unchecked) @usableFromInline var keyCount = 0
 
     init(positions: Int) {
@@ -51,56 +76,73 @@ public final class StartedIndex: @unchecked Sendable {
         if keyCount > 0 { changed.append(Int32(position)) }
     }
 
-    /// Removes entries whose request left or changed, keeping heap order (O(heap)).
+    /// Whether an entry still stands for its request as it is now.
+    @inlinable func isCurrent(_ entry: Entry) -> Bool {
+        let position = Int(entry.position)
+        return slots[position] >= 0 && stamps[position] == entry.stamp
+    }
+
+    /// Removes entries whose request left or changed, keeping heap order (O(entries)).
     func dropStaleEntries() {
-        var kept = 0
-        for index in heap.indices {
-            let entry = heap[index]
-            let position = Int(entry.position)
-            if slots[position] >= 0 && stamps[position] == entry.stamp {
-                heap[kept] = entry
-                kept += 1
-            }
+        entryCount = 0
+        for lane in lanes.indices {
+            lanes[lane].removeAll { !isCurrent($0) }
+            Self.heapify(&lanes[lane])
+            entryCount += lanes[lane].count
         }
-        heap.removeLast(heap.count - kept)
-        // Re-establish heap order bottom-up.
+    }
+
+    /// The key of a lane's top entry at `time`, made a little smaller so that rounding in
+    /// `base + slope · time` cannot lift it above the exact value (+∞ for an empty lane).
+    @inlinable func topKey(lane: Int, at time: Double) -> Double {
+        guard let top = lanes[lane].first else { return .infinity }
+        let growth = slopes[lane] * time
+        let key = top.base + growth
+        guard key.isFinite else { return key }
+        return key - 1e-12 * (abs(top.base) + abs(growth))
+    }
+
+    @usableFromInline static func heapify(_ heap: inout ContiguousArray<Entry>) {
         var parent = heap.count / 2 - 1
         while parent >= 0 {
-            siftDown(from: parent)
+            siftDown(&heap, from: parent)
             parent -= 1
         }
     }
 
-    @usableFromInline func siftDown(from start: Int) {
+    @usableFromInline static func siftDown(_ heap: inout ContiguousArray<Entry>, from start: Int) {
         var parent = start
+        let count = heap.count
         while true {
             let leftChild = 2 * parent + 1
-            if leftChild >= heap.count { break }
+            if leftChild >= count { break }
             var child = leftChild
-            if leftChild + 1 < heap.count && heap[leftChild + 1].precedes(heap[leftChild]) { child = leftChild + 1 }
+            if leftChild + 1 < count && heap[leftChild + 1].precedes(heap[leftChild]) { child = leftChild + 1 }
             guard heap[child].precedes(heap[parent]) else { break }
             heap.swapAt(child, parent)
             parent = child
         }
     }
 
-    @usableFromInline func push(_ entry: Entry) {
-        heap.append(entry)
-        var child = heap.count - 1
+    @usableFromInline func push(_ entry: Entry, lane: Int) {
+        entryCount += 1
+        lanes[lane].append(entry)
+        var child = lanes[lane].count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
+            guard lanes[lane][child].precedes(lanes[lane][parent]) else { break }
+            lanes[lane].swapAt(child, parent)
             child = parent
         }
     }
 
-    @usableFromInline func popMin() -> Entry {
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(from: 0)
+    @usableFromInline func popMin(lane: Int) -> Entry {
+        entryCount -= 1
+        let top = lanes[lane][0]
+        let last = lanes[lane].removeLast()
+        if !lanes[lane].isEmpty {
+            lanes[lane][0] = last
+            Self.siftDown(&lanes[lane], from: 0)
         }
         return top
     }
@@ -110,61 +152,85 @@ extension ReadyQueue {
     /// The count the current keys were computed for (policies may use it in their keys); 0 before any.
     public var startedKeyCount: Int { started?.keyCount ?? 0 }
 
-    /// Empties the key heap: the policy scans instead until it next calls ``rebuildStarted(count:_:)``.
+    /// Empties the key heaps: the policy scans instead until it next calls ``rebuildStarted(count:slopes:_:)``.
     public mutating func suspendStartedIndex() {
         guard let started, started.keyCount > 0 else { return }
-        started.heap.removeAll(keepingCapacity: true)
+        for lane in started.lanes.indices { started.lanes[lane].removeAll(keepingCapacity: true) }
+        started.entryCount = 0
         started.changed.removeAll(keepingCapacity: true)
         started.keyCount = 0
     }
 
-    /// Rebuilds the key heap from every scanned request with `key`, recording `count` as
+    /// Rebuilds the key heaps from every scanned request with `key`, one lane per element of
+    /// `slopes` (the key of lane l at time t is `base + slopes[l] · t`), recording `count` as
     /// ``startedKeyCount``.
-    public mutating func rebuildStarted(count: Int, _ key: (ReadyRequest) -> Double) {
+    public mutating func rebuildStarted(count: Int, slopes: [Double], _ key: (ReadyRequest) -> StartedIndex.Key) {
         guard let started else { return }
-        started.heap.removeAll(keepingCapacity: true)
+        if started.lanes.count != slopes.count {
+            started.lanes = Array(repeating: [], count: slopes.count)
+        } else {
+            for lane in started.lanes.indices { started.lanes[lane].removeAll(keepingCapacity: true) }
+        }
+        started.slopes = slopes
         started.changed.removeAll(keepingCapacity: true)
         started.keyCount = count
         for request in elements {
-            started.push(
+            let key = key(request)
+            started.lanes[key.lane].append(
                 StartedIndex.Entry(
-                    key: Self.heapKey(key(request)), arrival: request.arrival, id: request.id,
+                    base: Self.heapKey(key.base), arrival: request.arrival, id: request.id,
                     position: Int32(request.position), stamp: started.stamps[request.position]))
         }
+        started.entryCount = elements.count
+        for lane in started.lanes.indices { StartedIndex.heapify(&started.lanes[lane]) }
     }
 
-    /// Searches the scanned requests in key order: pushes a key for every request changed since
-    /// the last search, then visits each request whose key is at most `bound()` (re-read after
-    /// every visit) with its index, re-keying it. Keys must be lower bounds of the policy's
-    /// score at every later decision for the search to be exact.
+    /// Searches the scanned requests in key order at `time`: pushes a key for every request
+    /// changed since the last search, then visits each request whose key is at most `bound()`
+    /// (re-read after every visit) with its index, re-keying it. Keys must be lower bounds of
+    /// the policy's score at every later decision for the search to be exact.
     public mutating func searchStarted(
-        key: (ReadyRequest) -> Double, whileKeyAtMost bound: () -> Double, visit: (Int, ReadyRequest) -> Void
+        at time: Double, key: (ReadyRequest) -> StartedIndex.Key, whileKeyAtMost bound: () -> Double,
+        visit: (Int, ReadyRequest) -> Void
     ) {
-        guard started != nil else { return }
-        for position in started!.changed {
-            let slot = Int(started!.slots[Int(position)])
+        guard let started else { return }
+        for position in started.changed {
+            let slot = Int(started.slots[Int(position)])
             guard slot >= 0 else { continue }
             let request = elements[slot]
-            started!.push(
+            let key = key(request)
+            started.push(
                 StartedIndex.Entry(
-                    key: Self.heapKey(key(request)), arrival: request.arrival, id: request.id, position: position,
-                    stamp: started!.stamps[Int(position)]))
+                    base: Self.heapKey(key.base), arrival: request.arrival, id: request.id, position: position,
+                    stamp: started.stamps[Int(position)]), lane: key.lane)
         }
-        started!.changed.removeAll(keepingCapacity: true)
-        if started!.heap.count > 2 * elements.count + 64 { started!.dropStaleEntries() }
-        started!.scratch.removeAll(keepingCapacity: true)
-        while let top = started!.heap.first, top.key <= bound() {
-            _ = started!.popMin()
-            let position = Int(top.position)
-            let slot = Int(started!.slots[position])
-            guard slot >= 0, started!.stamps[position] == top.stamp else { continue }
+        started.changed.removeAll(keepingCapacity: true)
+        if started.entryCount > 2 * elements.count + 64 { started.dropStaleEntries() }
+        started.scratch.removeAll(keepingCapacity: true)
+        let laneCount = started.lanes.count
+        while true {
+            // The lane whose top has the smallest key now.
+            var lane = -1
+            var smallest = Double.infinity
+            for candidate in 0..<laneCount {
+                let topKey = started.topKey(lane: candidate, at: time)
+                if lane < 0 || topKey < smallest {
+                    lane = candidate
+                    smallest = topKey
+                }
+            }
+            guard lane >= 0, !started.lanes[lane].isEmpty, smallest <= bound() else { break }
+            let top = started.popMin(lane: lane)
+            guard started.isCurrent(top) else { continue }
+            let slot = Int(started.slots[Int(top.position)])
             let request = elements[slot]
             visit(slot, request)
+            let key = key(request)
             var updated = top
-            updated.key = Self.heapKey(key(request))
-            started!.scratch.append(updated)
+            updated.base = Self.heapKey(key.base)
+            started.scratch.append((key.lane, updated))
         }
-        for entry in started!.scratch { started!.push(entry) }
+        for (lane, entry) in started.scratch { started.push(entry, lane: lane) }
     }
 
     /// NaN keys sort first so such requests are always visited.

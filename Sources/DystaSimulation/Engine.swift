@@ -182,7 +182,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         if configuration.semantics == .default && configuration.indexesFreshRequests && ranking != .scanAll,
             let index = Self.freshIndex(requests: requests, tables: tables, byPriority: ranking.byPriority)
         {
-            ready = ReadyQueue(fresh: index, tracksStarted: ranking == .custom(byPriority: ranking.byPriority))
+            ready = ReadyQueue(fresh: index, tracksStarted: true)
             if case .earliestFirst = ranking {
                 keepsGroupRepresentatives = true
                 representativePresent = Array(repeating: false, count: index.groups.count)
