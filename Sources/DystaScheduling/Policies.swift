@@ -31,7 +31,10 @@ public struct SJFPolicy: SchedulingPolicy {
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         switch context.semantics {
-        case .default: return argmin(ready) { $0.predictedRemaining }
+        case .default:
+            // R changes only when a request runs a layer: a heap of R is exact.
+            if let best = ready.argminOfInvariantKey({ $0.predictedRemaining }) { return best }
+            return argmin(ready) { $0.predictedRemaining }
         case .artifact: return firstArgmin(ready) { $0.predictedRemaining }
         }
     }

@@ -111,38 +111,49 @@ public final class StartedIndex: @unchecked Sendable {
     }
 
     @usableFromInline static func siftDown(_ heap: inout ContiguousArray<Entry>, from start: Int) {
-        var parent = start
         let count = heap.count
+        let moving = heap[start]
+        var hole = start
         while true {
-            let leftChild = 2 * parent + 1
+            let leftChild = 2 * hole + 1
             if leftChild >= count { break }
             var child = leftChild
             if leftChild + 1 < count && heap[leftChild + 1].precedes(heap[leftChild]) { child = leftChild + 1 }
-            guard heap[child].precedes(heap[parent]) else { break }
-            heap.swapAt(child, parent)
-            parent = child
+            guard heap[child].precedes(moving) else { break }
+            heap[hole] = heap[child]
+            hole = child
         }
+        heap[hole] = moving
     }
 
     @usableFromInline func push(_ entry: Entry, lane: Int) {
         entryCount += 1
-        lanes[lane].append(entry)
-        var child = lanes[lane].count - 1
+        Self.push(entry, onto: &lanes[lane])
+    }
+
+    @usableFromInline static func push(_ entry: Entry, onto heap: inout ContiguousArray<Entry>) {
+        heap.append(entry)
+        var child = heap.count - 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard lanes[lane][child].precedes(lanes[lane][parent]) else { break }
-            lanes[lane].swapAt(child, parent)
+            guard entry.precedes(heap[parent]) else { break }
+            heap[child] = heap[parent]
             child = parent
         }
+        heap[child] = entry
     }
 
     @usableFromInline func popMin(lane: Int) -> Entry {
         entryCount -= 1
-        let top = lanes[lane][0]
-        let last = lanes[lane].removeLast()
-        if !lanes[lane].isEmpty {
-            lanes[lane][0] = last
-            Self.siftDown(&lanes[lane], from: 0)
+        return Self.popMin(from: &lanes[lane])
+    }
+
+    @usableFromInline static func popMin(from heap: inout ContiguousArray<Entry>) -> Entry {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(&heap, from: 0)
         }
         return top
     }
@@ -189,9 +200,13 @@ extension ReadyQueue {
     /// changed since the last search, then visits each request whose key is at most `bound()`
     /// (re-read after every visit) with its index, re-keying it. Keys must be lower bounds of
     /// the policy's score at every later decision for the search to be exact.
+    ///
+    /// With `keepVisited` false, visited entries are not put back: only for a search that
+    /// visits exactly the request it then selects (the engine runs it, so it changes and gets
+    /// a new entry); otherwise call ``suspendStartedIndex()`` before selecting anything else.
     public mutating func searchStarted(
         at time: Double, key: (ReadyRequest) -> StartedIndex.Key, whileKeyAtMost bound: () -> Double,
-        visit: (Int, ReadyRequest) -> Void
+        keepVisited: Bool = true, visit: (Int, ReadyRequest) -> Void
     ) {
         guard let started else { return }
         for position in started.changed {
@@ -225,6 +240,7 @@ extension ReadyQueue {
             let slot = Int(started.slots[Int(top.position)])
             let request = elements[slot]
             visit(slot, request)
+            guard keepVisited else { continue }
             let key = key(request)
             var updated = top
             updated.base = Self.heapKey(key.base)
@@ -235,4 +251,39 @@ extension ReadyQueue {
 
     /// NaN keys sort first so such requests are always visited.
     @inlinable static func heapKey(_ value: Double) -> Double { value.isNaN ? -.infinity : value }
+}
+
+extension ReadyQueue {
+    /// The index of the scanned request with the smallest `key` (ties: earlier arrival, then
+    /// lower id — as ``argmin(_:_:)``), found through the ``StartedIndex`` when the queue is
+    /// long; nil when the queue has no such index (the caller scans).
+    ///
+    /// `key` must not change while a request waits: it may read only fields the engine
+    /// updates when the request runs a layer (e.g. SJF's R = γ · remaining estimate).
+    public mutating func argminOfInvariantKey(_ key: (ReadyRequest) -> Double) -> Int? {
+        guard started != nil else { return nil }
+        // A short queue is cheaper to scan than to index (hysteresis 128 / 256).
+        if elements.count < 128 || (elements.count <= 256 && startedKeyCount == 0) {
+            suspendStartedIndex()
+            return nil
+        }
+        let lane = { (request: ReadyRequest) in StartedIndex.Key(lane: 0, base: key(request)) }
+        if startedKeyCount == 0 { rebuildStarted(count: 1, slopes: [0], lane) }
+        // The heap orders by (key, arrival, id) — the tie rule of `argmin` — so the first
+        // current entry is the minimum.
+        var best = -1
+        var bestKey = 0.0
+        searchStarted(at: 0, key: lane, whileKeyAtMost: { best < 0 ? .infinity : -.infinity }, keepVisited: false) {
+            index, request in
+            best = index
+            bestKey = key(request)
+        }
+        // A NaN key sorts first in the heap but never wins a scan: let the caller scan (the
+        // visited entry was not put back, so the heap is rebuilt next time).
+        if bestKey.isNaN {
+            suspendStartedIndex()
+            return nil
+        }
+        return best >= 0 ? best : nil
+    }
 }

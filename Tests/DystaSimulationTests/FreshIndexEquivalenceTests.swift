@@ -47,4 +47,34 @@ struct FreshIndexEquivalenceTests {
         }
         if load > 1.2 { #expect(largestQueue > 100, "the overload case must exercise the index (queue \(largestQueue))") }
     }
+
+    /// Long overloaded streams, where hundreds of started requests are abandoned (γ raises their
+    /// estimate) and the started-request heaps take over from the scan: SJF's exact heap of R,
+    /// PREMA's candidate heap and Dysta's per-variant lower-bound lanes.
+    @Test(arguments: 1...4)
+    func sameChoicesWithLongStartedQueues(seed: Int) throws {
+        let profile = try randomProfile(seed: UInt64(900 + seed))
+        var generator = Xoshiro256StarStar(seed: UInt64(9100 + seed))
+        let meanIsolated = profile.variants.map(\.lut.meanIsolated).reduce(0, +) / Double(profile.variants.count)
+        let load = 2 + generator.nextUnit()
+        let rate = load / meanIsolated
+        let requests = try RequestGenerator(profile: profile).poisson(
+            rate: rate, count: 1500, sloMultiplier: 2 + 10 * generator.nextUnit(), seed: UInt64(seed))
+        let parameters = PolicyParameters(beta: [0.01, 0.5, 0.1, 2][seed - 1])
+        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+        for name in ["sjf", "sjf-sparse", "prema-sparse", "dysta", "dysta-naive"] {
+            var runs: [SimulationRun] = []
+            for indexed in [false, true] {
+                let simulator = try Simulator(
+                    profile: profile, configuration: EngineConfiguration(indexesFreshRequests: indexed))
+                var policy = try PolicyRegistry.standard.make(name, parameters: parameters)
+                runs.append(try simulator.run(requests, policy: &policy, predictor: predictor, recordChoices: true))
+            }
+            let firstDifference = zip(runs[1].choices, runs[0].choices).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            let sameChoices = runs[1].choices == runs[0].choices
+            #expect(sameChoices, "\(name) seed \(seed): differs at decision \(firstDifference ?? -1)")
+            let sameRecords = runs[1].requests == runs[0].requests
+            #expect(sameRecords, "\(name) seed \(seed): finish times differ")
+        }
+    }
 }
