@@ -89,6 +89,11 @@ public struct PREMAPolicy: SchedulingPolicy {
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         let time = context.time
         if context.semantics == .artifact { return selectArtifact(from: &ready, time: time) }
+        if let chosen = selectIndexed(from: &ready, time: time) {
+            ready[chosen].token = token(of: ready[chosen], at: time)
+            ready[chosen].tokenSince = time
+            return chosen
+        }
         var maxToken = -Double.infinity
         for index in ready.indices { maxToken = max(maxToken, token(of: ready[index], at: time)) }
         let threshold = Self.threshold(forMaxToken: maxToken)
