@@ -5,6 +5,8 @@ public struct FCFSPolicy: SchedulingPolicy {
     public var name: String { "fcfs" }
     public var estimateSource: EstimateSource { .patternUnaware }
     public var usesSparsityMonitor: Bool { false }
+    /// `select` has no side effect when one request is ready.
+    public var skipsForcedDecisions: Bool { true }
     /// The earliest arrival wins outright.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: false) }
     public init() {}
@@ -25,6 +27,8 @@ public struct SJFPolicy: SchedulingPolicy {
     public var name: String { sparse ? "sjf-sparse" : "sjf" }
     public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
     public var usesSparsityMonitor: Bool { sparse }
+    /// `select` has no side effect when one request is ready.
+    public var skipsForcedDecisions: Bool { true }
     /// Fresh requests of one variant share R (γ = 1); the tie goes to the earliest.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: false) }
     public init(sparse: Bool) { self.sparse = sparse }
@@ -54,6 +58,9 @@ public struct PREMAPolicy: SchedulingPolicy {
     public var name: String { sparse ? "prema-sparse" : "prema" }
     public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
     public var usesSparsityMonitor: Bool { sparse }
+    /// `select` has no side effect when one request is ready: freezing the token of a request
+    /// whose own layer just ended adds nothing (its idle time is 0).
+    public var skipsForcedDecisions: Bool { true }
     /// Within a (variant, priority) group the earliest admitted has the largest token and the
     /// same R as the others, so it is both the group's largest token and its best candidate.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: true) }
@@ -77,7 +84,8 @@ public struct PREMAPolicy: SchedulingPolicy {
     /// The token of a request at `time` (default semantics, closed form).
     @inlinable public func token(of request: ReadyRequest, at time: Double) -> Double {
         let idleSince = max(request.tokenSince, request.lastRun)
-        let idle = max(0, time - idleSince)
+        let idle = time - idleSince
+        guard idle > 0 else { return request.token }
         return request.token + request.priority * idle / normaliser(request)
     }
 
@@ -154,6 +162,8 @@ public struct PlanariaPolicy: SchedulingPolicy {
     public var name: String { "planaria" }
     public var estimateSource: EstimateSource { .patternUnaware }
     public var usesSparsityMonitor: Bool { false }
+    /// `select` has no side effect when one request is ready.
+    public var skipsForcedDecisions: Bool { true }
     /// Within a priority and target, the earliest arrival has the earliest deadline.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: true) }
     public init() {}
@@ -198,6 +208,8 @@ public struct SDRM3Policy: SchedulingPolicy {
     public var name: String { sparse ? "sdrm3-sparse" : "sdrm3" }
     public var estimateSource: EstimateSource { sparse ? .patternAware : .patternUnaware }
     public var usesSparsityMonitor: Bool { sparse }
+    /// `select` has no side effect when one request is ready.
+    public var skipsForcedDecisions: Bool { true }
     /// Urgency and fairness both fall with arrival time within a group (for α ≥ 0).
     public var freshRanking: FreshRanking {
         alpha >= 0 && alpha.isFinite ? .earliestFirst(byPriority: false) : .scanAll
@@ -256,6 +268,8 @@ public struct DystaPolicy: SchedulingPolicy {
     }
     public var estimateSource: EstimateSource { form == .naive ? .patternUnaware : .patternAware }
     public var usesSparsityMonitor: Bool { form == .full }
+    /// `select` has no side effect when one request is ready.
+    public var skipsForcedDecisions: Bool { true }
     /// `dysta` and `dysta-naive` search the fresh groups themselves (see `selectIndexed`);
     /// `dysta-oracle`'s remaining latency differs per sample, so it scans.
     public var freshRanking: FreshRanking {

@@ -15,6 +15,11 @@ public protocol SchedulingPolicy: Sendable {
     var usesSparsityMonitor: Bool { get }
     /// What the engine may assume about fresh (not yet started) requests; default `scanAll`.
     var freshRanking: FreshRanking { get }
+    /// Whether the engine may skip ``select(from:context:)`` when its answer is forced: one
+    /// accelerator, the request that just ran a layer is the only one ready, and nothing
+    /// arrives before that layer ends. True only when `select` would change nothing in that
+    /// case (no policy state, no request field); default false.
+    var skipsForcedDecisions: Bool { get }
     /// Called once before `request` is first scanned, with the context of the decision instant
     /// at which it entered the ready queue.
     mutating func admit(_ request: inout ReadyRequest, context: DecisionContext)
@@ -27,6 +32,8 @@ extension SchedulingPolicy {
     public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {}
     /// Default: every ready request is scanned.
     public var freshRanking: FreshRanking { .scanAll }
+    /// Default: `select` is called at every decision.
+    public var skipsForcedDecisions: Bool { false }
 }
 
 /// Parameters shared by the built-in policies.

@@ -272,29 +272,43 @@ struct EngineState<Policy: SchedulingPolicy> {
         }
     }
 
-    /// Runs the next layer of `ready[index]` starting at `start`; returns the layer's end time
-    /// and whether the request finished.
-    mutating func execute(_ index: Int, start: Double) -> (end: Double, finished: Bool) {
+    /// Runs the next layer of `ready[index]` starting at `start` — and the layers after it while
+    /// each ends before `limit` (forced decisions, see ``SchedulingPolicy/skipsForcedDecisions``);
+    /// returns the end time of the last layer run and whether the request finished.
+    ///
+    /// The request's estimates and γ are pure functions of its sample and layer count, so they
+    /// are brought up to date once, after the last layer.
+    mutating func execute(_ index: Int, start: Double, continuingBefore limit: Double = -.infinity) -> (end: Double, finished: Bool) {
         var entry = ready[index]
         let table = tables[entry.variant]
         let layers = table.layerCount
-        let layer = entry.nextLayer
+        var layer = entry.nextLayer
         if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: entry.position) }
-        if recordChoices { choices.append(entry.id) }
-        let end = start + table.latency[entry.sample * layers + layer]
-        entry.nextLayer = layer + 1
+        let row = entry.sample * layers
+        var end = start + table.latency[row + layer]
+        layer += 1
+        var executed = 1
+        while layer < layers && end < limit {
+            end = end + table.latency[row + layer]
+            layer += 1
+            executed += 1
+        }
+        if recordChoices {
+            for _ in 0..<executed { choices.append(entry.id) }
+        }
+        decisions += executed
+        entry.nextLayer = layer
         entry.lastRun = end
-        entry.realRemaining = table.realRemaining[entry.sample * (layers + 1) + layer + 1]
-        entry.estimatedRemaining = table.estimatedRemaining[layer + 1]
-        if layer + 1 < layers {
-            entry.estimatedNextLayer = table.estimate[layer + 1]
+        entry.realRemaining = table.realRemaining[entry.sample * (layers + 1) + layer]
+        entry.estimatedRemaining = table.estimatedRemaining[layer]
+        if layer < layers {
+            entry.estimatedNextLayer = table.estimate[layer]
         }
         if usesMonitor {
-            entry.gamma = predictor.gamma(table.sparsityHistory(sample: entry.sample, executed: entry.nextLayer))
+            entry.gamma = predictor.gamma(table.sparsityHistory(sample: entry.sample, executed: layer))
         }
         ready[index] = entry
-        decisions += 1
-        let finished = entry.nextLayer == layers
+        let finished = layer == layers
         if finished {
             completed[entry.position].finish = end
             completed[entry.position].isolated = entry.realIsolated
@@ -315,6 +329,7 @@ struct EngineState<Policy: SchedulingPolicy> {
     /// SPEC §4 with k accelerators sharing one ready queue.
     mutating func runDefault() throws {
         let k = configuration.accelerators
+        let skipsForcedDecisions = k == 1 && policy.skipsForcedDecisions
         var freeAt = [Double](repeating: 0, count: k)
         var inFlight = [ReadyRequest?](repeating: nil, count: k)
         var lastOnAccelerator = [Int](repeating: -1, count: k)
@@ -354,7 +369,12 @@ struct EngineState<Policy: SchedulingPolicy> {
                 start += configuration.switchCost
             }
             lastOnAccelerator[accelerator] = id
-            let (end, finished) = execute(chosen, start: start)
+            // Alone on the only accelerator: the following layers run without a decision while
+            // each ends before the next arrival.
+            let forcedBefore =
+                skipsForcedDecisions && ready.totalCount == 1
+                ? (cursor < requests.count ? requests[cursor].arrival : .infinity) : -.infinity
+            let (end, finished) = execute(chosen, start: start, continuingBefore: forcedBefore)
             recordBusy(accelerator: accelerator, start: start, end: end)
             freeAt[accelerator] = end
             if finished {
