@@ -32,6 +32,19 @@ extension Array where Element == Request {
     public func sortedForSimulation() -> [Request] {
         sorted { ($0.arrival, $0.id) < ($1.arrival, $1.id) }
     }
+
+    /// Whether the requests are already in simulation order (arrival, then id).
+    public var isSortedForSimulation: Bool {
+        var index = 1
+        while index < count {
+            let previous = self[index - 1], next = self[index]
+            if previous.arrival > next.arrival || (previous.arrival == next.arrival && previous.id >= next.id) {
+                return false
+            }
+            index += 1
+        }
+        return true
+    }
 }
 
 /// Which rules the engine and the policies follow.

@@ -70,8 +70,8 @@ public struct CompletedRequest: Sendable, Equatable {
 
 /// The result of one simulation run.
 public struct SimulationRun: Sendable {
-    /// One record per request, sorted by id.
-    public var requests: [CompletedRequest]
+    /// One record per request, sorted by id (built on access from 16 bytes kept per request).
+    public var requests: CompletedRequests
     /// Number of layer dispatches (scheduling decisions).
     public var decisions: Int
     /// Largest ready-queue length seen at a decision.
@@ -117,7 +117,7 @@ public struct Simulator: Sendable {
             }
         }
         var state = EngineState(
-            simulator: self, requests: requests.sortedForSimulation(), policy: policy, predictor: predictor,
+            simulator: self, requests: requests.isSortedForSimulation ? requests : requests.sortedForSimulation(), policy: policy, predictor: predictor,
             recordBusyPeriods: recordBusyPeriods, recordChoices: recordChoices)
         switch configuration.semantics {
         case .default: try state.runDefault()
@@ -159,7 +159,10 @@ struct EngineState<Policy: SchedulingPolicy> {
     var choices: [Int] = []
     var cursor = 0
     /// One record per request, by position in arrival order (filled when the request finishes).
-    var completed: [CompletedRequest]
+    /// Finish time (s) of each request by position in arrival order (NaN until it finishes).
+    var finish: [Double]
+    /// Real isolated latency (s) of each request by position (filled when it finishes).
+    var isolated: [Double]
     var completedCount = 0
     var decisions = 0
     var maxReady = 0
@@ -190,14 +193,8 @@ struct EngineState<Policy: SchedulingPolicy> {
                 pendingGroups.reserveCapacity(index.groups.count)
             }
         }
-        self.completed = []
-        self.completed.reserveCapacity(requests.count)
-        for request in requests {
-            self.completed.append(
-                CompletedRequest(
-                    id: request.id, variant: request.variant, sample: request.sample, priority: request.priority,
-                    arrival: request.arrival, deadline: request.deadline, finish: .nan, isolated: .nan))
-        }
+        self.finish = Array(repeating: .nan, count: requests.count)
+        self.isolated = Array(repeating: .nan, count: requests.count)
         self.busy = Array(repeating: [], count: simulator.configuration.accelerators)
     }
 
@@ -310,8 +307,8 @@ struct EngineState<Policy: SchedulingPolicy> {
         ready[index] = entry
         let finished = layer == layers
         if finished {
-            completed[entry.position].finish = end
-            completed[entry.position].isolated = entry.realIsolated
+            self.finish[entry.position] = end
+            isolated[entry.position] = entry.realIsolated
             completedCount += 1
         }
         return (end, finished)
@@ -419,8 +416,8 @@ struct EngineState<Policy: SchedulingPolicy> {
     }
 
     func result() -> SimulationRun {
-        var records = completed
-        if !zip(records, records.dropFirst()).allSatisfy({ $0.id < $1.id }) { records.sort { $0.id < $1.id } }
-        return SimulationRun(requests: records, decisions: decisions, maxReadyQueue: maxReady, busyPeriods: busy, choices: choices)
+        SimulationRun(
+            requests: CompletedRequests(requests: requests, finish: finish, isolated: isolated), decisions: decisions,
+            maxReadyQueue: maxReady, busyPeriods: busy, choices: choices)
     }
 }

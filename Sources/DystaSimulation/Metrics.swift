@@ -44,41 +44,10 @@ public struct RunMetrics: Sendable, Equatable {
 
     /// Computes the metrics of a set of completed requests.
     public init(_ requests: some Collection<CompletedRequest>) {
-        count = requests.count
-        guard !requests.isEmpty else { return }
-        let n = Double(requests.count)
-        var violations = 0
-        var normalizedSum = 0.0
-        var progressSum = 0.0
-        var definedRatios = true
-        var firstArrival = Double.infinity
-        var lastFinish = -Double.infinity
-        var turnarounds: [Double] = []
-        turnarounds.reserveCapacity(requests.count)
-        for request in requests {
-            if request.violated { violations += 1 }
-            let turnaround = request.turnaround
-            turnarounds.append(turnaround)
-            if request.isolated > 0 && turnaround > 0 {
-                normalizedSum += turnaround / request.isolated
-                progressSum += request.isolated / turnaround
-            } else {
-                definedRatios = false
-            }
-            firstArrival = min(firstArrival, request.arrival)
-            lastFinish = max(lastFinish, request.finish)
-        }
-        violationRate = Double(violations) / n
-        if definedRatios {
-            antt = normalizedSum / n
-            meanNormalizedProgress = progressSum / n
-        }
-        let span = lastFinish - firstArrival
-        throughput = span > 0 ? n / span : nil
-        turnarounds.sort()
-        latencyP50 = Self.percentile(sorted: turnarounds, 0.50)
-        latencyP95 = Self.percentile(sorted: turnarounds, 0.95)
-        latencyP99 = Self.percentile(sorted: turnarounds, 0.99)
+        var accumulator = MetricsAccumulator()
+        accumulator.reserve(requests.count)
+        for request in requests { accumulator.add(request) }
+        self = accumulator.metrics()
     }
 
     /// Linear-interpolation percentile (numpy's default) of sorted values; `q` in [0, 1].
@@ -99,12 +68,75 @@ public struct RunReport: Sendable {
     /// Per variant index (only variants with requests), in workload order.
     public var perModel: [(variant: Int, metrics: RunMetrics)]
 
-    /// Computes the report of a run.
+    /// Computes the report of a run (one pass over the records, in id order).
     public init(_ run: SimulationRun, variantCount: Int) {
-        overall = RunMetrics(run.requests)
-        var groups = [[CompletedRequest]](repeating: [], count: variantCount)
-        for request in run.requests { groups[request.variant].append(request) }
-        perModel = groups.enumerated().filter { !$0.element.isEmpty }.map { ($0.offset, RunMetrics($0.element)) }
+        var all = MetricsAccumulator()
+        all.reserve(run.requests.count)
+        var byVariant = [MetricsAccumulator](repeating: MetricsAccumulator(), count: variantCount)
+        for request in run.requests {
+            all.add(request)
+            byVariant[request.variant].add(request)
+        }
+        overall = all.metrics()
+        perModel = []
+        for variant in byVariant.indices where byVariant[variant].count > 0 {
+            perModel.append((variant, byVariant[variant].metrics()))
+        }
+    }
+}
+
+/// Sums and turnarounds of requests added one at a time (in the order that fixes the sums'
+/// rounding: id order everywhere in this project).
+public struct MetricsAccumulator: Sendable {
+    /// Requests added.
+    public private(set) var count = 0
+    var violations = 0
+    var normalizedSum = 0.0
+    var progressSum = 0.0
+    var definedRatios = true
+    var firstArrival = Double.infinity
+    var lastFinish = -Double.infinity
+    var turnarounds: [Double] = []
+
+    /// An empty accumulator.
+    public init() {}
+
+    /// Reserves room for `count` turnarounds.
+    public mutating func reserve(_ count: Int) { turnarounds.reserveCapacity(count) }
+
+    /// Adds one completed request.
+    public mutating func add(_ request: CompletedRequest) {
+        count += 1
+        if request.violated { violations += 1 }
+        let turnaround = request.turnaround
+        turnarounds.append(turnaround)
+        if request.isolated > 0 && turnaround > 0 {
+            normalizedSum += turnaround / request.isolated
+            progressSum += request.isolated / turnaround
+        } else {
+            definedRatios = false
+        }
+        firstArrival = min(firstArrival, request.arrival)
+        lastFinish = max(lastFinish, request.finish)
+    }
+
+    /// The metrics of the requests added (exact percentiles: sorts the turnarounds in place).
+    public mutating func metrics() -> RunMetrics {
+        var metrics = RunMetrics(count: count, values: Array(repeating: nil, count: RunMetrics.names.count))
+        guard count > 0 else { return metrics }
+        let n = Double(count)
+        metrics.violationRate = Double(violations) / n
+        if definedRatios {
+            metrics.antt = normalizedSum / n
+            metrics.meanNormalizedProgress = progressSum / n
+        }
+        let span = lastFinish - firstArrival
+        metrics.throughput = span > 0 ? n / span : nil
+        turnarounds.sort()
+        metrics.latencyP50 = RunMetrics.percentile(sorted: turnarounds, 0.50)
+        metrics.latencyP95 = RunMetrics.percentile(sorted: turnarounds, 0.95)
+        metrics.latencyP99 = RunMetrics.percentile(sorted: turnarounds, 0.99)
+        return metrics
     }
 }
 
