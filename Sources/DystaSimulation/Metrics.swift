@@ -132,10 +132,18 @@ public struct MetricsAccumulator: Sendable {
         }
         let span = lastFinish - firstArrival
         metrics.throughput = span > 0 ? n / span : nil
-        turnarounds.sort()
-        metrics.latencyP50 = RunMetrics.percentile(sorted: turnarounds, 0.50)
-        metrics.latencyP95 = RunMetrics.percentile(sorted: turnarounds, 0.95)
-        metrics.latencyP99 = RunMetrics.percentile(sorted: turnarounds, 0.99)
+        if turnarounds.contains(where: \.isNaN) {
+            turnarounds.sort()
+            metrics.latencyP50 = RunMetrics.percentile(sorted: turnarounds, 0.50)
+            metrics.latencyP95 = RunMetrics.percentile(sorted: turnarounds, 0.95)
+            metrics.latencyP99 = RunMetrics.percentile(sorted: turnarounds, 0.99)
+        } else {
+            // Three order-statistic pairs by selection (O(n)) instead of a full sort: the
+            // values are the same elements a sort would put at those ranks.
+            metrics.latencyP50 = OrderStatistics.percentile(&turnarounds, 0.50)
+            metrics.latencyP95 = OrderStatistics.percentile(&turnarounds, 0.95)
+            metrics.latencyP99 = OrderStatistics.percentile(&turnarounds, 0.99)
+        }
         return metrics
     }
 }
@@ -187,5 +195,61 @@ public struct SeedSummary: Sendable, Equatable {
         return z + (z3 + z) / (4 * v) + (5 * z5 + 16 * z3 + 3 * z) / (96 * v * v)
             + (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * v * v * v)
             + (79 * z9 + 776 * z7 + 1482 * z5 - 1920 * z3 - 945 * z) / (92160 * v * v * v * v)
+    }
+}
+
+/// Percentiles by selection: rearranges the values (no NaN) so the ranks asked for are in place.
+enum OrderStatistics {
+    /// ``RunMetrics/percentile(sorted:_:)`` of the values, computed without sorting them all.
+    static func percentile(_ values: inout [Double], _ q: Double) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let position = q * Double(values.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, values.count - 1)
+        let fraction = position - Double(lower)
+        let lowerValue = select(&values, rank: lower)
+        // After selection everything right of `lower` is ≥ it: the next rank is their minimum.
+        var upperValue = lowerValue
+        if upper > lower {
+            upperValue = values[upper]
+            for index in (upper + 1)..<values.count where values[index] < upperValue { upperValue = values[index] }
+        }
+        return lowerValue + (upperValue - lowerValue) * fraction
+    }
+
+    /// Moves the element of rank `rank` (0-based, ascending) to that index, smaller ones
+    /// before it and larger or equal ones after it; returns it (Hoare-style quickselect with
+    /// a median-of-three pivot; deterministic).
+    static func select(_ values: inout [Double], rank: Int) -> Double {
+        values.withUnsafeMutableBufferPointer { buffer in
+            var low = 0
+            var high = buffer.count - 1
+            while high > low {
+                let middle = low + (high - low) / 2
+                // Median of three as the pivot value.
+                let a = buffer[low], b = buffer[middle], c = buffer[high]
+                let pivot = max(min(a, b), min(max(a, b), c))
+                var i = low
+                var j = high
+                while i <= j {
+                    while buffer[i] < pivot { i += 1 }
+                    while buffer[j] > pivot { j -= 1 }
+                    if i <= j {
+                        buffer.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now [low, j] ≤ pivot ≤ [i, high], and (j, i) equals the pivot.
+                if rank <= j {
+                    high = j
+                } else if rank >= i {
+                    low = i
+                } else {
+                    return buffer[rank]
+                }
+            }
+            return buffer[rank]
+        }
     }
 }
