@@ -292,6 +292,35 @@ public struct DystaPolicy: SchedulingPolicy {
             lastRun: request.lastRun, at: time, readyCount: readyCount)
     }
 
+    /// The index of the smallest score (ties: ``ReadyRequest/winsTie(against:)``), as
+    /// `argmin` computes it, skipping the idle penalty's two divisions for a request whose
+    /// score without it, R + β · urgency, already exceeds the best score: with β ≥ 0 and a
+    /// penalty ≥ 0 every step of the score is a monotone floating-point operation, so that
+    /// partial sum is a lower bound of the computed score.
+    @inlinable func scanArgmin(_ ready: ReadyQueue, at time: Double, readyCount: Int) -> Int {
+        var best = 0
+        var bestScore = score(ready[0], at: time, readyCount: readyCount)
+        let prunes = beta >= 0
+        var index = 1
+        while index < ready.count {
+            let candidate = ready[index]
+            index += 1
+            if prunes {
+                let oracle = form == .oracle
+                let remaining = oracle ? candidate.realRemaining : candidate.predictedRemaining
+                let isolated = oracle ? candidate.realIsolated : candidate.estimatedIsolated
+                let lowerBound = remaining + beta * max(0, (candidate.deadline - time) - remaining)
+                if lowerBound > bestScore && candidate.lastRun <= time && isolated > 0 { continue }
+            }
+            let value = score(candidate, at: time, readyCount: readyCount)
+            if value < bestScore || (value == bestScore && candidate.winsTie(against: ready[best])) {
+                best = index - 1
+                bestScore = value
+            }
+        }
+        return best
+    }
+
     /// Dysta's score from its inputs: R + β · (max(0, slack − R) + (idle / isolated) / n).
     @inlinable public func score(
         remaining: Double, isolated: Double, deadline: Double, lastRun: Double, at time: Double, readyCount: Int
@@ -310,7 +339,7 @@ public struct DystaPolicy: SchedulingPolicy {
             if let fresh = ready.fresh, fresh.totalLive > 0 || ready.count > 64 || ready.startedKeyCount > 0 {
                 return selectIndexed(from: &ready, context: context)
             }
-            return argmin(ready) { score($0, at: time, readyCount: count) }
+            return scanArgmin(ready, at: time, readyCount: count)
         case .artifact: return firstArgmin(ready) { score($0, at: time, readyCount: count) }
         }
     }
