@@ -16,6 +16,9 @@ public struct VariantTables: @unchecked Sendable {
     public var estimate: UnsafePointer<Double>
     public var estimatedRemaining: UnsafePointer<Double>
     public var averageZero: UnsafePointer<Double>
+    /// Per sample and layer, interleaved: the layer's real latency, then the real remaining
+    /// latency after it (N × L × 2) — what running a layer reads, in one cache line.
+    public var steps: UnsafePointer<Double>
 }
 
 /// A profile's tables copied once into one immutable allocation, shared by every run.
@@ -31,7 +34,7 @@ public final class ProfileTables: @unchecked Sendable {
             arrays += [
                 variant.latency, variant.realRemaining, variant.isolated, variant.sparsityRatio, variant.sparsityRatioPrefix,
                 variant.zeroFraction, variant.lut.averageLatency, variant.lut.remainingFromLayer, variant.lut.averageZeroFraction,
-                unawareLUT.averageLatency, unawareLUT.remainingFromLayer,
+                unawareLUT.averageLatency, unawareLUT.remainingFromLayer, Self.steps(of: variant),
             ]
         }
         let total = arrays.reduce(0) { $0 + $1.count }
@@ -47,17 +50,31 @@ public final class ProfileTables: @unchecked Sendable {
         unaware = .allocate(capacity: max(variants.count, 1))
         let base = UnsafePointer(storage.baseAddress!)
         for (index, variant) in variants.enumerated() {
-            let o = Array(offsets[(index * 11)..<(index * 11 + 11)])
+            let o = Array(offsets[(index * 12)..<(index * 12 + 12)])
             let table = VariantTables(
                 layerCount: variant.layerCount, latency: base + o[0], realRemaining: base + o[1], isolated: base + o[2],
                 ratio: base + o[3], ratioPrefix: base + o[4], zero: base + o[5], estimate: base + o[6],
-                estimatedRemaining: base + o[7], averageZero: base + o[8])
+                estimatedRemaining: base + o[7], averageZero: base + o[8], steps: base + o[11])
             (aware.baseAddress! + index).initialize(to: table)
             var other = table
             other.estimate = base + o[9]
             other.estimatedRemaining = base + o[10]
             (unaware.baseAddress! + index).initialize(to: other)
         }
+    }
+
+    /// Latency and remaining latency after each layer, interleaved per sample and layer.
+    static func steps(of variant: VariantProfile) -> [Double] {
+        let layers = variant.layerCount
+        var steps: [Double] = []
+        steps.reserveCapacity(variant.sampleCount * layers * 2)
+        for sample in 0..<variant.sampleCount {
+            for layer in 0..<layers {
+                steps.append(variant.latency[sample * layers + layer])
+                steps.append(variant.realRemaining[sample * (layers + 1) + layer + 1])
+            }
+        }
+        return steps
     }
 
     /// The per-variant tables with pattern-aware (own) or pattern-unaware (architecture) estimates.

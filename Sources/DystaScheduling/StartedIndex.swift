@@ -71,9 +71,12 @@ public final class StartedIndex: @unchecked Sendable {
         stamps = Array(repeating: 0, count: positions)
     }
 
+    /// Notes that a request changed. While the heaps are suspended nothing is recorded: a
+    /// rebuild stamps every entry afresh.
     func markChanged(_ position: Int) {
+        guard keyCount > 0 else { return }
         stamps[position] &+= 1
-        if keyCount > 0 { changed.append(Int32(position)) }
+        changed.append(Int32(position))
     }
 
     /// Whether an entry still stands for its request as it is now.

@@ -281,12 +281,12 @@ struct EngineState<Policy: SchedulingPolicy> {
         let layers = table.layerCount
         var layer = entry.nextLayer
         if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: entry.position) }
-        let row = entry.sample * layers
-        var end = start + table.latency[row + layer]
+        let steps = table.steps + 2 * entry.sample * layers
+        var end = start + steps[2 * layer]
         layer += 1
         var executed = 1
         while layer < layers && end < limit {
-            end = end + table.latency[row + layer]
+            end = end + steps[2 * layer]
             layer += 1
             executed += 1
         }
@@ -296,7 +296,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         decisions += executed
         entry.nextLayer = layer
         entry.lastRun = end
-        entry.realRemaining = table.realRemaining[entry.sample * (layers + 1) + layer]
+        entry.realRemaining = steps[2 * layer - 1]
         entry.estimatedRemaining = table.estimatedRemaining[layer]
         if layer < layers {
             entry.estimatedNextLayer = table.estimate[layer]
