@@ -25,7 +25,9 @@ struct Bench: ParsableCommand {
     var skipAfter: Double = 2
     @Option(help: "Seed of the request streams.")
     var seed: UInt64 = 1
-    @Option(help: "Output format: table or csv.")
+    @Option(help: "Run each configuration this many times and report the fastest (noisy machines: compare minima).")
+    var `repeat`: Int = 1
+    @Option(help: "Output format.")
     var format: ReportFormat = .table
     @Flag(help: "Scan every ready request at every decision (no fresh-request index): the reference the index is tested against.")
     var scanAll = false
@@ -48,25 +50,41 @@ struct Bench: ParsableCommand {
         let generator = RequestGenerator(profile: profile)
         let simulator = try Simulator(profile: profile, configuration: EngineConfiguration(indexesFreshRequests: !scanAll))
         let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
-        var table = TextTable(header: ["scheduler", "load ρ", "requests", "seconds", "decisions/s", "requests/s", "max queue", "peak MB"])
+        guard self.repeat >= 1 else { throw DystaError("--repeat: \(self.repeat) is not a positive integer") }
+        let header = ["scheduler", "load ρ", "requests", "seconds", "decisions/s", "requests/s", "max queue", "peak MB"]
+        var table = TextTable(header: header)
         var csv = ["scheduler,load,requests,seconds,decisions_per_second,requests_per_second,max_queue,peak_mb"]
+        var json: [JSONValue] = []
         for name in names {
             for load in loadValues {
                 for count in counts {
                     let stream = try generator.poisson(rate: generator.rate(forLoad: load), count: count, sloMultiplier: 10, seed: seed)
-                    var policy = try PolicyRegistry.standard.make(name)
-                    let clock = ContinuousClock()
+                    var seconds = Double.infinity
                     var run: SimulationRun? = nil
-                    let elapsed = try clock.measure { run = try simulator.run(stream, policy: &policy, predictor: predictor) }
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    for _ in 0..<self.repeat {
+                        var policy = try PolicyRegistry.standard.make(name)
+                        let elapsed = try ContinuousClock().measure {
+                            run = try simulator.run(stream, policy: &policy, predictor: predictor)
+                        }
+                        seconds = min(seconds, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                    }
                     let decisions = Double(run?.decisions ?? 0)
+                    let peak = Self.peakResidentMB()
                     let row = [
                         name, formatNumber(load), String(count), String(format: "%.3f", seconds),
                         String(format: "%.0f", decisions / seconds), String(format: "%.0f", Double(count) / seconds),
-                        String(run?.maxReadyQueue ?? 0), String(format: "%.0f", Self.peakResidentMB()),
+                        String(run?.maxReadyQueue ?? 0), String(format: "%.0f", peak),
                     ]
                     table.add(row)
                     csv.append(row.joined(separator: ","))
+                    json.append(
+                        .object([
+                            ("scheduler", .string(name)), ("load", .number(load)), ("requests", .integer(count)),
+                            ("seconds", .number(seconds)), ("decisions", .integer(run?.decisions ?? 0)),
+                            ("decisions_per_second", .number(decisions / seconds)),
+                            ("requests_per_second", .number(Double(count) / seconds)),
+                            ("max_queue", .integer(run?.maxReadyQueue ?? 0)), ("peak_mb", .optional(peak)),
+                        ]))
                     if format == .table {
                         FileHandle.standardError.write(Data((row.joined(separator: "  ") + "\n").utf8))
                     }
@@ -74,6 +92,19 @@ struct Bench: ParsableCommand {
                 }
             }
         }
-        print(format == .csv ? csv.joined(separator: "\n") : "workload \(self.workload), seed \(seed), one thread\(scanAll ? ", scanning every ready request" : "")\n\n" + table.rendered(), terminator: format == .csv ? "\n" : "")
+        let repeats = self.repeat > 1 ? ", fastest of \(self.repeat)" : ""
+        let scan = scanAll ? ", scanning every ready request" : ""
+        switch format {
+        case .table:
+            print("workload \(self.workload), seed \(seed), one thread\(repeats)\(scan)\n\n" + table.rendered(), terminator: "")
+        case .csv:
+            print(csv.joined(separator: "\n"))
+        case .json:
+            let settings: [(String, JSONValue)] = [
+                ("workload", .string(self.workload)), ("seed", .integer(Int(seed))), ("repeat", .integer(self.repeat)),
+                ("scan_all", .bool(scanAll)), ("runs", .array(json)),
+            ]
+            print(JSONValue.object(settings).rendered())
+        }
     }
 }

@@ -160,6 +160,25 @@ struct BenchmarkCLITests {
         #expect(Set(outputs).count == 3, "each accelerator setting should change the results")
     }
 
+    @Test func benchReportsEveryRunAsJSONAndRejectsABadRepeat() throws {
+        let result = try dysta([
+            "bench", "--requests", "200,400", "--loads", "0.5,1.5", "--schedulers", "fcfs,dysta", "--repeat", "2", "--format", "json",
+        ])
+        #expect(result.status == 0, "\(result.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        let runs = object?["runs"] as? [[String: Any]] ?? []
+        #expect(object?["repeat"] as? Int == 2)
+        #expect(runs.count == 8, "2 schedulers × 2 loads × 2 counts")
+        for run in runs {
+            #expect((run["decisions"] as? Int ?? 0) > 0 && (run["seconds"] as? Double ?? 0) > 0)
+        }
+        // Overload keeps more requests waiting than light load.
+        let queues = runs.filter { $0["scheduler"] as? String == "fcfs" && $0["requests"] as? Int == 400 }.map { $0["max_queue"] as? Int ?? 0 }
+        #expect(queues.count == 2 && queues[1] > queues[0])
+        let bad = try dysta(["bench", "--repeat", "0"])
+        #expect(bad.status == 1 && bad.err == "dysta: error: --repeat: 0 is not a positive integer\n")
+    }
+
     @Test(arguments: ["attention", "attention-fixed", "cnn"])
     func latencyPrintsStatisticsForEveryShippedWorkload(workload: String) throws {
         let result = try dysta(["latency", "--workload", workload, "--format", "csv"])
