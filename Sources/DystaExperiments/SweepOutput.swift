@@ -115,19 +115,19 @@ public enum SweepOutput {
         }
         let column = Dictionary(uniqueKeysWithValues: runsHeader.enumerated().map { ($1, $0) })
         var runs: [SweepRun] = []
-        for row in table.rows.indices {
+        for row in 0..<table.rowCount {
             let job = try table.index(row: row, column: 0)
             let cellIndex = job / grid.seeds.count
             guard cellIndex < cells.count else {
                 throw DystaError("job \(job) is outside the grid of config.json", file: table.path, line: table.lineNumbers[row])
             }
             let seed = grid.seeds[job % grid.seeds.count]
-            guard table.rows[row][column["seed"]!] == String(seed), table.rows[row][column["scheduler"]!] == cells[cellIndex].scheduler else {
+            guard table[row: row, column: column["seed"]!] == String(seed), table[row: row, column: column["scheduler"]!] == cells[cellIndex].scheduler else {
                 throw DystaError("job \(job) does not match config.json", file: table.path, line: table.lineNumbers[row])
             }
             let values = try RunMetrics.names.map { name -> Double? in
                 let index = column[name]!
-                return table.rows[row][index].isEmpty ? nil : try table.number(row: row, column: index)
+                return table[row: row, column: index].isEmpty ? nil : try table.number(row: row, column: index)
             }
             runs.append(
                 SweepRun(

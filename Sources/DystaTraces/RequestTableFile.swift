@@ -26,16 +26,16 @@ public enum RequestTableFile {
         let table = try CSVTable(contentsOf: url)
         let indices = try columns.map { try table.requiredColumn($0) }
         var requests: [Request] = []
-        requests.reserveCapacity(table.rows.count)
+        requests.reserveCapacity(table.rowCount)
         var seenIDs = [Int: Int]()
-        for row in table.rows.indices {
+        for row in 0..<table.rowCount {
             let line = table.lineNumbers[row]
             let id = try table.index(row: row, column: indices[0])
             let arrival = try table.number(row: row, column: indices[1])
             guard arrival >= 0 else {
                 throw DystaError("arrival \(arrival) is negative", file: table.path, line: line, column: "arrival")
             }
-            let modelName = table.rows[row][indices[2]]
+            let modelName = table[row: row, column: indices[2]]
             guard let variant = profile.variantIndex(named: modelName) else {
                 throw DystaError(
                     "unknown model '\(modelName)' (workload '\(profile.name)' has: \(profile.variants.map(\.name).joined(separator: ", ")))",

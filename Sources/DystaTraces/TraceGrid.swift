@@ -17,20 +17,21 @@ struct TraceGrid {
         let layerIndex = try table.requiredColumn(layerColumn)
         self.sampleColumn = sampleIndex
         self.layerColumn = layerIndex
-        guard !table.rows.isEmpty else {
+        guard table.rowCount > 0 else {
             throw DystaError("the file has a header but no rows", file: table.path, line: 2)
         }
-        var samples = [Int](repeating: 0, count: table.rows.count)
-        var layers = [Int](repeating: 0, count: table.rows.count)
+        var samples = [Int](repeating: 0, count: table.rowCount)
+        var layers = [Int](repeating: 0, count: table.rowCount)
         var maxSample = 0
         var maxLayer = 0
-        for row in table.rows.indices {
+        for row in 0..<table.rowCount {
             samples[row] = try table.index(row: row, column: sampleIndex)
             layers[row] = try table.index(row: row, column: layerIndex)
-            for (value, name) in [(samples[row], sampleColumn), (layers[row], layerColumn)]
-            where value >= table.rows.count {
+            if samples[row] >= table.rowCount || layers[row] >= table.rowCount {
+                let (value, name) =
+                    samples[row] >= table.rowCount ? (samples[row], sampleColumn) : (layers[row], layerColumn)
                 throw DystaError(
-                    "id \(value) is larger than the file's \(table.rows.count) rows allow (ids must be contiguous from 0)",
+                    "id \(value) is larger than the file's \(table.rowCount) rows allow (ids must be contiguous from 0)",
                     file: table.path, line: table.lineNumbers[row], column: name)
             }
             maxSample = max(maxSample, samples[row])
@@ -48,10 +49,10 @@ struct TraceGrid {
                 "the file has samples 0…\(maxSample) but the manifest says \(expectedSamples) samples",
                 file: table.path, column: sampleColumn)
         }
-        guard sampleCount * layerCount <= table.rows.count else {
+        guard sampleCount * layerCount <= table.rowCount else {
             // Fewer rows than cells: find the first hole to name it.
             var present = Set<Int>()
-            for row in table.rows.indices { present.insert(samples[row] * layerCount + layers[row]) }
+            for row in 0..<table.rowCount { present.insert(samples[row] * layerCount + layers[row]) }
             let sampleSeen = Set(samples)
             for sample in 0..<sampleCount where !sampleSeen.contains(sample) {
                 throw DystaError(
@@ -66,7 +67,7 @@ struct TraceGrid {
             throw DystaError("fewer rows than samples × layers", file: table.path)
         }
         var rowOfCell = [Int](repeating: -1, count: sampleCount * layerCount)
-        for row in table.rows.indices {
+        for row in 0..<table.rowCount {
             let cell = samples[row] * layerCount + layers[row]
             if rowOfCell[cell] >= 0 {
                 throw DystaError(
@@ -93,7 +94,7 @@ struct TraceGrid {
             let value = try table.number(row: row, column: columnIndex)
             if let problem = check(value) {
                 throw DystaError(
-                    "\(table.rows[row][columnIndex]) \(problem)", file: table.path,
+                    "\(table[row: row, column: columnIndex]) \(problem)", file: table.path,
                     line: table.lineNumbers[row], column: table.header[columnIndex])
             }
             values[cell] = value
