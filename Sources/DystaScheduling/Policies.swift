@@ -9,6 +9,8 @@ public struct FCFSPolicy: SchedulingPolicy {
     public var skipsForcedDecisions: Bool { true }
     /// The earliest arrival wins outright.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: false) }
+    /// Only an arrival can change the earliest arrival (and arrivals are never earlier).
+    public var keepsChoiceUntilArrival: Bool { true }
     public init() {}
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
@@ -31,6 +33,9 @@ public struct SJFPolicy: SchedulingPolicy {
     public var skipsForcedDecisions: Bool { true }
     /// Fresh requests of one variant share R (γ = 1); the tie goes to the earliest.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: false) }
+    /// Without γ a running request's R only falls and the others' stay: it keeps winning
+    /// until something arrives. With γ its R can rise above another's.
+    public var keepsChoiceUntilArrival: Bool { !sparse }
     public init(sparse: Bool) { self.sparse = sparse }
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {

@@ -20,6 +20,11 @@ public protocol SchedulingPolicy: Sendable {
     /// arrives before that layer ends. True only when `select` would change nothing in that
     /// case (no policy state, no request field); default false.
     var skipsForcedDecisions: Bool { get }
+    /// Whether, with one accelerator, the request that just ran a layer is chosen again as long
+    /// as no new request arrives (FCFS; SJF without γ, whose R only falls), so the engine may
+    /// run its following layers without calling ``select(from:context:)`` until the next
+    /// arrival. Implies ``skipsForcedDecisions``' side-effect condition; default false.
+    var keepsChoiceUntilArrival: Bool { get }
     /// Called once before `request` is first scanned, with the context of the decision instant
     /// at which it entered the ready queue.
     mutating func admit(_ request: inout ReadyRequest, context: DecisionContext)
@@ -34,6 +39,8 @@ extension SchedulingPolicy {
     public var freshRanking: FreshRanking { .scanAll }
     /// Default: `select` is called at every decision.
     public var skipsForcedDecisions: Bool { false }
+    /// Default: `select` is called at every decision.
+    public var keepsChoiceUntilArrival: Bool { false }
 }
 
 /// Parameters shared by the built-in policies.

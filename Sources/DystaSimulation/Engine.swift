@@ -327,6 +327,7 @@ struct EngineState<Policy: SchedulingPolicy> {
     mutating func runDefault() throws {
         let k = configuration.accelerators
         let skipsForcedDecisions = k == 1 && policy.skipsForcedDecisions
+        let keepsChoiceUntilArrival = k == 1 && policy.keepsChoiceUntilArrival
         var freeAt = [Double](repeating: 0, count: k)
         var inFlight = [ReadyRequest?](repeating: nil, count: k)
         var lastOnAccelerator = [Int](repeating: -1, count: k)
@@ -366,10 +367,11 @@ struct EngineState<Policy: SchedulingPolicy> {
                 start += configuration.switchCost
             }
             lastOnAccelerator[accelerator] = id
-            // Alone on the only accelerator: the following layers run without a decision while
-            // each ends before the next arrival.
+            // Alone on the only accelerator (or a policy that keeps its choice until something
+            // arrives): the following layers run without a decision while each ends before the
+            // next arrival.
             let forcedBefore =
-                skipsForcedDecisions && ready.totalCount == 1
+                keepsChoiceUntilArrival || (skipsForcedDecisions && ready.totalCount == 1)
                 ? (cursor < requests.count ? requests[cursor].arrival : .infinity) : -.infinity
             let (end, finished) = execute(chosen, start: start, continuingBefore: forcedBefore)
             recordBusy(accelerator: accelerator, start: start, end: end)
