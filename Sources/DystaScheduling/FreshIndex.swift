@@ -18,11 +18,14 @@ public enum FreshRanking: Sendable, Equatable {
     /// The policy reads ``ReadyQueue/fresh`` itself in `select` and promotes the request it
     /// picks with ``ReadyQueue/promoteFresh(group:member:)``.
     case custom(byPriority: Bool)
+    /// Every ready request stays in the scanned queue, and the queue keeps a ``StartedIndex``
+    /// over them for the policy's own heaps (``ReadyQueue/searchStarted(at:key:whileKeyAtMost:keepVisited:visit:)``).
+    case scannedWithKeys
 
     /// Whether groups are split by priority.
     public var byPriority: Bool {
         switch self {
-        case .scanAll: false
+        case .scanAll, .scannedWithKeys: false
         case .earliestFirst(let byPriority), .custom(let byPriority): byPriority
         }
     }

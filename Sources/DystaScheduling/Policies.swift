@@ -264,6 +264,8 @@ public struct DystaPolicy: SchedulingPolicy {
     }
     public let form: Form
     public let beta: Double
+    /// The oracle's isolated-latency buckets of its current heaps (see `selectOracleIndexed`).
+    @usableFromInline var oracleBuckets = IsolatedBuckets()
     public var name: String {
         switch form {
         case .full: "dysta"
@@ -276,9 +278,11 @@ public struct DystaPolicy: SchedulingPolicy {
     /// `select` has no side effect when one request is ready.
     public var skipsForcedDecisions: Bool { true }
     /// `dysta` and `dysta-naive` search the fresh groups themselves (see `selectIndexed`);
-    /// `dysta-oracle`'s remaining latency differs per sample, so it scans.
+    /// `dysta-oracle`'s remaining latency differs per sample, so it keeps every request scanned
+    /// and searches them through lower-bound heaps (see `selectOracleIndexed`).
     public var freshRanking: FreshRanking {
-        form != .oracle && beta >= 0 && beta.isFinite ? .custom(byPriority: false) : .scanAll
+        guard beta >= 0 && beta.isFinite else { return .scanAll }
+        return form == .oracle ? .scannedWithKeys : .custom(byPriority: false)
     }
     public init(form: Form, beta: Double = 0.01) {
         self.form = form
@@ -343,6 +347,9 @@ public struct DystaPolicy: SchedulingPolicy {
         case .default:
             if let fresh = ready.fresh, fresh.totalLive > 0 || ready.count > 64 || ready.startedKeyCount > 0 {
                 return selectIndexed(from: &ready, context: context)
+            }
+            if form == .oracle && ready.tracksPositions && (ready.count > 64 || ready.startedKeyCount > 0) {
+                return selectOracleIndexed(from: &ready, time: time)
             }
             return scanArgmin(ready, at: time, readyCount: count)
         case .artifact: return firstArgmin(ready) { score($0, at: time, readyCount: count) }

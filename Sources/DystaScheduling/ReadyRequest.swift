@@ -103,6 +103,13 @@ public struct ReadyQueue: Sendable {
         started = nil
     }
 
+    /// Creates an empty queue that scans every request and tracks `positions` request positions
+    /// for a ``StartedIndex`` (engine use, ``FreshRanking/scannedWithKeys``).
+    public init(trackingPositions positions: Int) {
+        fresh = nil
+        started = StartedIndex(positions: positions)
+    }
+
     /// Creates an empty queue whose fresh requests go to `fresh` and whose scanned requests are
     /// tracked for a ``StartedIndex`` when `tracksStarted` (engine use).
     public init(fresh: FreshIndex, tracksStarted: Bool) {

@@ -166,6 +166,12 @@ extension ReadyQueue {
     /// The count the current keys were computed for (policies may use it in their keys); 0 before any.
     public var startedKeyCount: Int { started?.keyCount ?? 0 }
 
+    /// Whether the queue keeps a ``StartedIndex`` (its policy can search it).
+    public var tracksPositions: Bool { started != nil }
+
+    /// The lane slopes of the current heaps (empty before any).
+    public var startedSlopes: [Double] { started?.slopes ?? [] }
+
     /// Empties the key heaps: the policy scans instead until it next calls ``rebuildStarted(count:slopes:_:)``.
     public mutating func suspendStartedIndex() {
         guard let started, started.keyCount > 0 else { return }

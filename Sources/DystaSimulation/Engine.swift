@@ -182,7 +182,9 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.owner = simulator.profile.tables
         self.tables = owner.variants(patternAware: policy.estimateSource == .patternAware)
         let ranking = policy.freshRanking
-        if configuration.semantics == .default && configuration.indexesFreshRequests && ranking != .scanAll,
+        if configuration.semantics == .default && configuration.indexesFreshRequests && ranking == .scannedWithKeys {
+            ready = ReadyQueue(trackingPositions: requests.count)
+        } else if configuration.semantics == .default && configuration.indexesFreshRequests && ranking != .scanAll,
             let index = Self.freshIndex(requests: requests, tables: tables, byPriority: ranking.byPriority)
         {
             ready = ReadyQueue(fresh: index, tracksStarted: true)

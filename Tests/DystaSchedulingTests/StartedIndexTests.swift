@@ -12,6 +12,7 @@ struct StartedIndexTests {
     static let policies: [any SchedulingPolicy] = [
         SJFPolicy(sparse: true), PREMAPolicy(sparse: false), PREMAPolicy(sparse: true),
         DystaPolicy(form: .full, beta: 0.01), DystaPolicy(form: .full, beta: 0.5), DystaPolicy(form: .naive, beta: 2),
+        DystaPolicy(form: .oracle, beta: 0.01), DystaPolicy(form: .oracle, beta: 0.5),
     ]
 
     @Test(arguments: 0..<policies.count, 1...3)
@@ -25,7 +26,9 @@ struct StartedIndexTests {
         let fresh = FreshIndex(
             requests: requests, groupOfPosition: Array(repeating: 0, count: capacity),
             groups: [FreshIndex.Group(variant: 0, priority: 1, target: 1)], tables: tables)
-        var indexed = ReadyQueue(fresh: fresh, tracksStarted: true)
+        // The oracle keeps every request scanned (no fresh index), with position tracking.
+        let oracle = (Self.policies[policyIndex] as? DystaPolicy)?.form == .oracle
+        var indexed = oracle ? ReadyQueue(trackingPositions: capacity) : ReadyQueue(fresh: fresh, tracksStarted: true)
         var plain = ReadyQueue()
         var indexedPolicy = Self.policies[policyIndex]
         var plainPolicy = Self.policies[policyIndex]
@@ -44,6 +47,7 @@ struct StartedIndexTests {
                 estimatedIsolated: isolated, estimatedNextLayer: 0.003, realIsolated: isolated, admittedAt: time)
             // Coarse estimates make exact ties common.
             request.estimatedRemaining = isolated * Double(1 + generator.nextInt(below: 4)) / 4
+            request.realRemaining = request.estimatedRemaining * [1, 0.8, 1.3][generator.nextInt(below: 3)]
             request.gamma = [1, 0.5, 1.5, 2][generator.nextInt(below: 4)]
             request.lastRun = request.arrival
             var indexedCopy = request
@@ -74,6 +78,7 @@ struct StartedIndexTests {
             running.lastRun = time
             running.nextLayer += 1
             running.estimatedRemaining *= [0.5, 0.75, 1][generator.nextInt(below: 3)]
+            running.realRemaining *= [0.5, 0.75, 1][generator.nextInt(below: 3)]
             running.gamma = [1, 0.5, 1.5, 3][generator.nextInt(below: 4)]
             if running.nextLayer < 4 {
                 indexed.append(running)
