@@ -219,6 +219,8 @@ public struct SDRM3Policy: SchedulingPolicy {
     public var freshRanking: FreshRanking {
         alpha >= 0 && alpha.isFinite ? .earliestFirst(byPriority: false) : .scanAll
     }
+    /// The heap lanes of the current search structure (see `selectIndexed`).
+    var laneLayout = SDRM3Lanes()
     public init(sparse: Bool, alpha: Double = 1) {
         self.sparse = sparse
         self.alpha = alpha
@@ -248,6 +250,7 @@ public struct SDRM3Policy: SchedulingPolicy {
         case .artifact:
             return artifactArgmax(ready) { mapScore($0, at: time, semantics: .artifact) }
         case .default:
+            if let best = selectIndexed(from: &ready, time: time) { return best }
             return argmin(ready) { -mapScore($0, at: time, semantics: .default) }
         }
     }

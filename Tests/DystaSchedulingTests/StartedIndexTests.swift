@@ -13,6 +13,7 @@ struct StartedIndexTests {
         SJFPolicy(sparse: true), PREMAPolicy(sparse: false), PREMAPolicy(sparse: true),
         DystaPolicy(form: .full, beta: 0.01), DystaPolicy(form: .full, beta: 0.5), DystaPolicy(form: .naive, beta: 2),
         DystaPolicy(form: .oracle, beta: 0.01), DystaPolicy(form: .oracle, beta: 0.5),
+        SDRM3Policy(sparse: false, alpha: 1), SDRM3Policy(sparse: false, alpha: 3),
     ]
 
     @Test(arguments: 0..<policies.count, 1...3)
@@ -44,7 +45,8 @@ struct StartedIndexTests {
             var request = ReadyRequest(
                 id: position, position: position, arrival: time - 0.05 * generator.nextUnit(),
                 deadline: time + 0.2 * generator.nextUnit(), priority: priority, variant: 0, sample: 0, layerCount: 4,
-                estimatedIsolated: isolated, estimatedNextLayer: 0.003, realIsolated: isolated, admittedAt: time)
+                estimatedIsolated: isolated, estimatedNextLayer: tables[0].estimate[0], realIsolated: isolated,
+                admittedAt: time)
             // Coarse estimates make exact ties common.
             request.estimatedRemaining = isolated * Double(1 + generator.nextInt(below: 4)) / 4
             request.realRemaining = request.estimatedRemaining * [1, 0.8, 1.3][generator.nextInt(below: 3)]
@@ -77,6 +79,7 @@ struct StartedIndexTests {
             time += layer
             running.lastRun = time
             running.nextLayer += 1
+            if running.nextLayer < 4 { running.estimatedNextLayer = tables[0].estimate[running.nextLayer] }
             running.estimatedRemaining *= [0.5, 0.75, 1][generator.nextInt(below: 3)]
             running.realRemaining *= [0.5, 0.75, 1][generator.nextInt(below: 3)]
             running.gamma = [1, 0.5, 1.5, 3][generator.nextInt(below: 4)]

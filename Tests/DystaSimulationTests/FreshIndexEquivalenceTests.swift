@@ -62,7 +62,7 @@ struct FreshIndexEquivalenceTests {
             rate: rate, count: 1500, sloMultiplier: 2 + 10 * generator.nextUnit(), seed: UInt64(seed))
         let parameters = PolicyParameters(beta: [0.01, 0.5, 0.1, 2][seed - 1])
         let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
-        for name in ["sjf", "sjf-sparse", "prema-sparse", "dysta", "dysta-naive", "dysta-oracle"] {
+        for name in ["sjf", "sjf-sparse", "prema-sparse", "sdrm3", "dysta", "dysta-naive", "dysta-oracle"] {
             var runs: [SimulationRun] = []
             for indexed in [false, true] {
                 let simulator = try Simulator(
