@@ -376,7 +376,7 @@ struct EngineState<Policy: SchedulingPolicy> {
                 keepsChoiceUntilArrival || (skipsForcedDecisions && ready.totalCount == 1)
                 ? (cursor < requests.count ? requests[cursor].arrival : .infinity) : -.infinity
             let (end, finished) = execute(chosen, start: start, continuingBefore: forcedBefore)
-            recordBusy(accelerator: accelerator, start: start, end: end)
+            if recordBusyPeriods { recordBusy(accelerator: accelerator, start: start, end: end) }
             freeAt[accelerator] = end
             if finished {
                 ready.removeSwapping(at: chosen)
