@@ -48,16 +48,18 @@ struct FreshIndexEquivalenceTests {
         if load > 1.2 { #expect(largestQueue > 100, "the overload case must exercise the index (queue \(largestQueue))") }
     }
 
-    /// Long overloaded streams, where hundreds of started requests are abandoned (γ raises their
-    /// estimate) and the started-request heaps take over from the scan: SJF's exact heap of R,
-    /// PREMA's candidate heap and Dysta's per-variant lower-bound lanes.
+    /// Long overloaded streams (one accelerator for seeds 1–2, two for 3–4), where hundreds of
+    /// started requests are abandoned (γ raises their estimate) or started at once (SDRM3)
+    /// and the started-request heaps take over from the scan: SJF's exact heap of R, PREMA's
+    /// two heaps, SDRM3's upper-bound lanes and Dysta's lower-bound lanes (all three forms).
     @Test(arguments: 1...4)
     func sameChoicesWithLongStartedQueues(seed: Int) throws {
         let profile = try randomProfile(seed: UInt64(900 + seed))
         var generator = Xoshiro256StarStar(seed: UInt64(9100 + seed))
         let meanIsolated = profile.variants.map(\.lut.meanIsolated).reduce(0, +) / Double(profile.variants.count)
         let load = 2 + generator.nextUnit()
-        let rate = load / meanIsolated
+        let accelerators = seed <= 2 ? 1 : 2
+        let rate = load * Double(accelerators) / meanIsolated
         let requests = try RequestGenerator(profile: profile).poisson(
             rate: rate, count: 1500, sloMultiplier: 2 + 10 * generator.nextUnit(), seed: UInt64(seed))
         let parameters = PolicyParameters(beta: [0.01, 0.5, 0.1, 2][seed - 1])
@@ -66,7 +68,8 @@ struct FreshIndexEquivalenceTests {
             var runs: [SimulationRun] = []
             for indexed in [false, true] {
                 let simulator = try Simulator(
-                    profile: profile, configuration: EngineConfiguration(indexesFreshRequests: indexed))
+                    profile: profile,
+                    configuration: EngineConfiguration(accelerators: accelerators, indexesFreshRequests: indexed))
                 var policy = try PolicyRegistry.standard.make(name, parameters: parameters)
                 runs.append(try simulator.run(requests, policy: &policy, predictor: predictor, recordChoices: true))
             }
