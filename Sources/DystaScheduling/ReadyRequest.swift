@@ -129,7 +129,7 @@ public struct ReadyQueue: Sendable {
     /// Read or update one request (policies may update only their own fields).
     @inlinable public subscript(index: Int) -> ReadyRequest {
         get { elements[index] }
-        set { elements[index] = newValue }
+        _modify { yield &elements[index] }
     }
 
     /// Adds a request at the end (engine use).

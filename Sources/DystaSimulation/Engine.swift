@@ -278,12 +278,14 @@ struct EngineState<Policy: SchedulingPolicy> {
     /// The request's estimates and γ are pure functions of its sample and layer count, so they
     /// are brought up to date once, after the last layer.
     mutating func execute(_ index: Int, start: Double, continuingBefore limit: Double = -.infinity) -> (end: Double, finished: Bool) {
-        var entry = ready[index]
-        let table = tables[entry.variant]
+        let variant = ready[index].variant
+        let sample = ready[index].sample
+        let position = ready[index].position
+        let table = tables[variant]
         let layers = table.layerCount
-        var layer = entry.nextLayer
-        if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: entry.position) }
-        let steps = table.steps + 2 * entry.sample * layers
+        var layer = ready[index].nextLayer
+        if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: position) }
+        let steps = table.steps + 2 * sample * layers
         var end = start + steps[2 * layer]
         layer += 1
         var executed = 1
@@ -293,24 +295,25 @@ struct EngineState<Policy: SchedulingPolicy> {
             executed += 1
         }
         if recordChoices {
-            for _ in 0..<executed { choices.append(entry.id) }
+            let id = ready[index].id
+            for _ in 0..<executed { choices.append(id) }
         }
         decisions += executed
-        entry.nextLayer = layer
-        entry.lastRun = end
-        entry.realRemaining = steps[2 * layer - 1]
-        entry.estimatedRemaining = table.estimatedRemaining[layer]
+        // Updated in place (the request record is large).
+        ready[index].nextLayer = layer
+        ready[index].lastRun = end
+        ready[index].realRemaining = steps[2 * layer - 1]
+        ready[index].estimatedRemaining = table.estimatedRemaining[layer]
         if layer < layers {
-            entry.estimatedNextLayer = table.estimate[layer]
+            ready[index].estimatedNextLayer = table.estimate[layer]
         }
         if usesMonitor {
-            entry.gamma = predictor.gamma(table.sparsityHistory(sample: entry.sample, executed: layer))
+            ready[index].gamma = predictor.gamma(table.sparsityHistory(sample: sample, executed: layer))
         }
-        ready[index] = entry
         let finished = layer == layers
         if finished {
-            self.finish[entry.position] = end
-            isolated[entry.position] = entry.realIsolated
+            self.finish[position] = end
+            isolated[position] = ready[index].realIsolated
             completedCount += 1
         }
         return (end, finished)
@@ -339,10 +342,12 @@ struct EngineState<Policy: SchedulingPolicy> {
             for index in 1..<k where freeAt[index] < freeAt[accelerator] { accelerator = index }
             let time = max(freeAt[accelerator], now)
             now = time
-            for index in 0..<k where freeAt[index] <= time {
-                if let returning = inFlight[index] {
-                    ready.append(returning)
-                    inFlight[index] = nil
+            if k > 1 {
+                for index in 0..<k where freeAt[index] <= time {
+                    if let returning = inFlight[index] {
+                        ready.append(returning)
+                        inFlight[index] = nil
+                    }
                 }
             }
             while cursor < requests.count && requests[cursor].arrival <= time {
