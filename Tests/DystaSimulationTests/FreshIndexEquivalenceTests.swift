@@ -25,25 +25,12 @@ struct FreshIndexEquivalenceTests {
             for index in requests.indices { requests[index].arrival = (requests[index].arrival / grid).rounded(.down) * grid }
         }
         let parameters = PolicyParameters(alpha: [0, 1, 3][seed % 3], beta: [0.01, 0, 0.5, 2][seed % 4])
-        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
         var largestQueue = 0
         for name in PolicyRegistry.standard.names {
-            var runs: [SimulationRun] = []
-            for indexed in [false, true] {
-                let simulator = try Simulator(
-                    profile: profile,
-                    configuration: EngineConfiguration(accelerators: accelerators, indexesFreshRequests: indexed))
-                var policy = try PolicyRegistry.standard.make(name, parameters: parameters)
-                runs.append(try simulator.run(requests, policy: &policy, predictor: predictor, recordChoices: true))
-            }
-            #expect(runs[0].choices.count == runs[0].decisions)
-            let firstDifference = zip(runs[1].choices, runs[0].choices).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-            let sameChoices = runs[1].choices == runs[0].choices
-            #expect(sameChoices, "\(name) seed \(seed): indexed choices differ from the scan at decision \(firstDifference ?? -1)")
-            let sameRecords = runs[1].requests == runs[0].requests
-            #expect(sameRecords, "\(name) seed \(seed): finish times differ")
-            #expect(runs[1].maxReadyQueue == runs[0].maxReadyQueue, "\(name) seed \(seed)")
-            largestQueue = max(largestQueue, runs[0].maxReadyQueue)
+            let runs = try Self.scanAndIndexed(
+                name, parameters: parameters, profile: profile, requests: requests, accelerators: accelerators, label: "seed \(seed)")
+            #expect(runs.scan.choices.count == runs.scan.decisions)
+            largestQueue = max(largestQueue, runs.scan.maxReadyQueue)
         }
         if load > 1.2 { #expect(largestQueue > 100, "the overload case must exercise the index (queue \(largestQueue))") }
     }
@@ -63,21 +50,33 @@ struct FreshIndexEquivalenceTests {
         let requests = try RequestGenerator(profile: profile).poisson(
             rate: rate, count: 1500, sloMultiplier: 2 + 10 * generator.nextUnit(), seed: UInt64(seed))
         let parameters = PolicyParameters(beta: [0.01, 0.5, 0.1, 2][seed - 1])
-        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
         for name in ["sjf", "sjf-sparse", "prema-sparse", "sdrm3", "dysta", "dysta-naive", "dysta-oracle"] {
-            var runs: [SimulationRun] = []
-            for indexed in [false, true] {
-                let simulator = try Simulator(
-                    profile: profile,
-                    configuration: EngineConfiguration(accelerators: accelerators, indexesFreshRequests: indexed))
-                var policy = try PolicyRegistry.standard.make(name, parameters: parameters)
-                runs.append(try simulator.run(requests, policy: &policy, predictor: predictor, recordChoices: true))
-            }
-            let firstDifference = zip(runs[1].choices, runs[0].choices).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-            let sameChoices = runs[1].choices == runs[0].choices
-            #expect(sameChoices, "\(name) seed \(seed): differs at decision \(firstDifference ?? -1)")
-            let sameRecords = runs[1].requests == runs[0].requests
-            #expect(sameRecords, "\(name) seed \(seed): finish times differ")
+            _ = try Self.scanAndIndexed(
+                name, parameters: parameters, profile: profile, requests: requests, accelerators: accelerators,
+                label: "long seed \(seed)")
         }
+    }
+
+    /// Runs `name` with the index off (the scan) and on, and expects identical choices, finish
+    /// times and largest queue.
+    static func scanAndIndexed(
+        _ name: String, parameters: PolicyParameters, profile: WorkloadProfile, requests: [Request], accelerators: Int,
+        label: String
+    ) throws -> (scan: SimulationRun, indexed: SimulationRun) {
+        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+        var runs: [SimulationRun] = []
+        for indexed in [false, true] {
+            let simulator = try Simulator(
+                profile: profile, configuration: EngineConfiguration(accelerators: accelerators, indexesFreshRequests: indexed))
+            var policy = try PolicyRegistry.standard.make(name, parameters: parameters)
+            runs.append(try simulator.run(requests, policy: &policy, predictor: predictor, recordChoices: true))
+        }
+        let firstDifference = zip(runs[1].choices, runs[0].choices).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        let sameChoices = runs[1].choices == runs[0].choices
+        #expect(sameChoices, "\(name) \(label): indexed choices differ from the scan at decision \(firstDifference ?? -1)")
+        let sameRecords = runs[1].requests == runs[0].requests
+        #expect(sameRecords, "\(name) \(label): finish times differ")
+        #expect(runs[1].maxReadyQueue == runs[0].maxReadyQueue, "\(name) \(label)")
+        return (runs[0], runs[1])
     }
 }
