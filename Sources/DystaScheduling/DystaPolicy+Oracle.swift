@@ -18,15 +18,9 @@ public struct IsolatedBuckets: Sendable {
 
     init() {}
 
-    /// The number of buckets.
-    var count: Int { edges.count }
-
-    /// The first bucket whose upper edge is ≥ `isolated`, or nil above the last edge or below
-    /// the smallest value covered.
+    /// The first bucket whose upper edge is ≥ `isolated` (> 0), or nil above the last edge.
     @usableFromInline func bucket(of isolated: Double) -> Int? {
-        guard let first = edges.first, isolated.isFinite, isolated > first / (1 + 1.0 / 32) * 0.999_999 else {
-            return nil
-        }
+        guard let first = edges.first, isolated.isFinite, isolated > 0 else { return nil }
         var bucket = Int(PortableMath.log(isolated / first) / PortableMath.log(1 + 1.0 / 32))
         bucket = min(max(bucket, 0), edges.count - 1)
         while bucket > 0 && edges[bucket - 1] >= isolated { bucket -= 1 }
