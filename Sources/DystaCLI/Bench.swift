@@ -2,6 +2,7 @@ import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
 import DystaCore
+import DystaExperiments
 import DystaReports
 import DystaScheduling
 import DystaSimulation
@@ -31,6 +32,8 @@ struct Bench: ParsableCommand {
     var format: ReportFormat = .table
     @Flag(help: "Scan every ready request at every decision (no fresh-request index): the reference the index is tested against.")
     var scanAll = false
+    @Flag(help: "Time the paper's Fig. 14 grid of --workload (attention or cnn: 2 loads × 6 SLOs × 7 schedulers × 5 seeds × 1000 requests) on one thread, loading included, instead of the per-policy table.")
+    var grid = false
 
     static func peakResidentMB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
@@ -41,6 +44,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if grid { return try runGrid() }
         let workload = try Benchmark.load(self.workload)
         let profile = try AcceleratorRegistry.standard.make(workload.defaultAccelerator).profile(workload)
         let names = schedulers.map(parseList) ?? PolicyRegistry.standard.names
@@ -105,6 +109,42 @@ struct Bench: ParsableCommand {
                 ("scan_all", .bool(scanAll)), ("runs", .array(json)),
             ]
             print(JSONValue.object(settings).rendered())
+        }
+    }
+
+    /// `--grid`: the Fig. 14 grid of one workload, timed as `dysta sweep` would run it.
+    func runGrid() throws {
+        guard [Reproduction.attentionWorkload, Reproduction.cnnWorkload].contains(workload) else {
+            throw DystaError("--grid: the Fig. 14 grid is defined for attention and cnn (got '\(workload)')")
+        }
+        guard self.repeat >= 1 else { throw DystaError("--repeat: \(self.repeat) is not a positive integer") }
+        let grid = Reproduction.fig14Grid(workload: workload)
+        var seconds = Double.infinity
+        var runs = 0
+        for _ in 0..<self.repeat {
+            var result: [SweepRun] = []
+            let elapsed = try ContinuousClock().measure { result = try Sweep(grid: grid, threads: 1).run() }
+            seconds = min(seconds, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            runs = result.count
+        }
+        let peak = Self.peakResidentMB()
+        let loads = (grid.loads ?? []).map(formatNumber).joined(separator: ",")
+        switch format {
+        case .table:
+            var table = TextTable(header: ["workload", "loads ρ", "runs", "seconds", "runs/s", "peak MB"])
+            table.add([workload, loads, String(runs), String(format: "%.3f", seconds), String(format: "%.0f", Double(runs) / seconds), String(format: "%.0f", peak)])
+            let repeats = self.repeat > 1 ? ", fastest of \(self.repeat)" : ""
+            print("Fig. 14 grid, one thread, loading included\(repeats)\n\n" + table.rendered(), terminator: "")
+        case .csv:
+            print("workload,loads,runs,seconds,runs_per_second,peak_mb")
+            print("\(workload),\"\(loads)\",\(runs),\(seconds),\(Double(runs) / seconds),\(peak)")
+        case .json:
+            let value = JSONValue.object([
+                ("workload", .string(workload)), ("loads", .array((grid.loads ?? []).map { .number($0) })),
+                ("runs", .integer(runs)), ("seconds", .number(seconds)), ("repeat", .integer(self.repeat)),
+                ("peak_mb", .optional(peak)),
+            ])
+            print(value.rendered())
         }
     }
 }

@@ -46,6 +46,22 @@ public struct Reproduction: Sendable {
         workload == attentionWorkload ? paperRate / 40 : paperRate / 5
     }
 
+    /// The SLO multipliers of Fig. 14.
+    static let fig14SLOs: [Double] = [10, 25, 50, 75, 100, 150]
+
+    /// The paper's two request rates (req/s) of Fig. 14 for a workload.
+    static func fig14PaperRates(workload: String) -> [Double] {
+        workload == attentionWorkload ? [30, 40] : [3, 4]
+    }
+
+    /// The paper's Fig. 14 grid for one shipped workload (`attention` or `cnn`): its two paper
+    /// rates as loads × 6 SLO multipliers × the 7 compared schedulers × 5 seeds × 1000 requests.
+    public static func fig14Grid(workload: String) -> SweepGrid {
+        SweepGrid(
+            workloads: [workload], loads: fig14PaperRates(workload: workload).map { load(paperRate: $0, workload: workload) },
+            slos: fig14SLOs, schedulers: withOracle)
+    }
+
     /// One produced file (relative to `output`) and the markdown describing the item.
     public struct Section: Sendable {
         public var item: String
@@ -206,12 +222,13 @@ public struct Reproduction: Sendable {
     // MARK: fig14 / Table 5 — across SLOs
 
     func fig14(progress: (@Sendable (Int, Int) -> Void)?) throws -> Section {
-        let slos: [Double] = [10, 25, 50, 75, 100, 150]
+        let slos = Self.fig14SLOs
         var markdown = "Across SLO multipliers (Fig. 14 and Table 5), mean ± 95% CI.\n\n"
         var files: [String] = []
         var comparisons: [HeadToHead] = []
         var headline = "| workload | paper rate (ρ) | SLO | best prior: violation % | Dysta violation % | best prior: ANTT | Dysta ANTT | ANTT ratio (prior / Dysta) |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n"
-        for (workload, rates) in [(Self.attentionWorkload, [30.0, 40]), (Self.cnnWorkload, [3.0, 4])] {
+        for workload in [Self.attentionWorkload, Self.cnnWorkload] {
+            let rates = Self.fig14PaperRates(workload: workload)
             let runs = try sweep(workload: workload, paperRates: rates, slos: slos, schedulers: Self.withOracle, progress: progress)
             files += try saveRuns(runs, "fig14-\(workload)")
             let summaries = summarize(runs)

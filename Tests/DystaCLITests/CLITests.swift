@@ -179,6 +179,17 @@ struct BenchmarkCLITests {
         #expect(bad.status == 1 && bad.err == "dysta: error: --repeat: 0 is not a positive integer\n")
     }
 
+    @Test func benchTimesTheFig14Grid() throws {
+        let result = try dysta(["bench", "--grid", "--workload", "attention", "--format", "json"])
+        #expect(result.status == 0, "\(result.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect(object?["runs"] as? Int == 2 * 6 * 7 * 5)
+        #expect(object?["loads"] as? [Double] == [0.75, 1.0])
+        #expect((object?["seconds"] as? Double ?? 0) > 0)
+        let other = try dysta(["bench", "--grid", "--workload", "attention-fixed"])
+        #expect(other.status == 1 && other.err.contains("defined for attention and cnn"))
+    }
+
     @Test(arguments: ["attention", "attention-fixed", "cnn"])
     func latencyPrintsStatisticsForEveryShippedWorkload(workload: String) throws {
         let result = try dysta(["latency", "--workload", workload, "--format", "csv"])
