@@ -1,4 +1,4 @@
-import DystaCore
+@testable import DystaCore
 import Foundation
 import Testing
 
@@ -96,6 +96,8 @@ struct CSVTableTests {
 }
 
 /// The CSV reader before the byte-backed table: every cell a `String`, numbers via `Double(String)`.
+/// Files with quotes go through the production quoted splitter, which the byte-backed table did
+/// not change (it still keeps strings); the comparison is about the unquoted byte path.
 private struct ReferenceCSV {
     let path: String
     let header: [String]
@@ -116,7 +118,7 @@ private struct ReferenceCSV {
             throw DystaError("the file is not valid UTF-8 text", file: path, line: line)
         }
         let (records, lines) =
-            bytes.contains(UInt8(ascii: "\"")) ? try Self.splitQuoted(text, path: path) : Self.splitUnquoted(bytes)
+            bytes.contains(UInt8(ascii: "\"")) ? try CSVTable.splitQuoted(text, path: path) : Self.splitUnquoted(bytes)
         guard let header = records.first else {
             throw DystaError("the file is empty (expected a header line)", file: path, line: 1)
         }
@@ -169,72 +171,6 @@ private struct ReferenceCSV {
             if end < count && bytes[end] == carriage && end + 1 < count && bytes[end + 1] == newline { end += 1 }
             start = end + 1
         }
-        return (records, lines)
-    }
-
-    static func splitQuoted(_ text: String, path: String) throws -> ([[String]], [Int]) {
-        var records: [[String]] = []
-        var lines: [Int] = []
-        var field = ""
-        var record: [String] = []
-        var inQuotes = false
-        var line = 1
-        var recordLine = 1
-        var fieldWasQuoted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func endRecord() {
-            record.append(fieldWasQuoted ? field : field.trimmingCharacters(in: .whitespaces))
-            if !(record.count == 1 && record[0].isEmpty && !fieldWasQuoted) {
-                records.append(record)
-                lines.append(recordLine)
-            }
-            record = []
-            field = ""
-            fieldWasQuoted = false
-        }
-        while let scalar = pending ?? iterator.next() {
-            pending = nil
-            if inQuotes {
-                if scalar == "\"" {
-                    let next = iterator.next()
-                    if next == "\"" {
-                        field.unicodeScalars.append("\"")
-                    } else {
-                        inQuotes = false
-                        pending = next
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case ",":
-                record.append(fieldWasQuoted ? field : field.trimmingCharacters(in: .whitespaces))
-                field = ""
-                fieldWasQuoted = false
-            case "\n":
-                endRecord()
-                line += 1
-                recordLine = line
-            case "\r":
-                let next = iterator.next()
-                if next != "\n" { pending = next }
-                endRecord()
-                line += 1
-                recordLine = line
-            case "\"" where field.trimmingCharacters(in: .whitespaces).isEmpty && !fieldWasQuoted:
-                inQuotes = true
-                fieldWasQuoted = true
-                field = ""
-            default:
-                field.unicodeScalars.append(scalar)
-            }
-        }
-        if inQuotes { throw DystaError("a quoted field is not closed", file: path, line: recordLine) }
-        if !field.isEmpty || !record.isEmpty || fieldWasQuoted { endRecord() }
         return (records, lines)
     }
 
