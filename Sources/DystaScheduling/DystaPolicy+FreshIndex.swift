@@ -64,8 +64,7 @@ extension DystaPolicy {
         // Started requests by a lower bound of their score at any later decision while the
         // ready count stays ≤ keyCount: R + β · (idle now / estIso / keyCount) (urgency ≥ 0).
         // Few started requests: a scan is cheaper than keeping the heap (hysteresis 16/64).
-        if ready.count < 16 || (ready.count <= 64 && ready.startedKeyCount == 0) {
-            ready.suspendStartedIndex()
+        if !ready.startedHeapsPay(low: 16, high: 64) {
             for index in ready.indices {
                 let request = ready[index]
                 best.offer(
@@ -75,17 +74,14 @@ extension DystaPolicy {
             return finish(best, from: &ready, context: context)
         }
         // (Re)build the heaps when they were suspended or the queue outgrew the count their keys assume.
-        if ready.startedKeyCount == 0 || readyCount > ready.startedKeyCount
-            || readyCount + readyCount / 128 + 1 < ready.startedKeyCount
-        {
-            let keyCount = readyCount + readyCount / 256 + 1
+        if let keyCount = ready.startedKeyCountToRebuild(readyCount: readyCount) {
             let slopes = startedSlopes(tables: index.tables, keyCount: keyCount)
             ready.rebuildStarted(count: keyCount, slopes: slopes) {
                 startedKey($0, at: time, keyCount: keyCount, slopes: slopes, tables: index.tables)
             }
         }
         let keyCount = ready.startedKeyCount
-        let slopes = ready.started!.slopes
+        let slopes = ready.startedSlopes
         ready.searchStarted(
             at: time,
             key: { startedKey($0, at: time, keyCount: keyCount, slopes: slopes, tables: index.tables) },

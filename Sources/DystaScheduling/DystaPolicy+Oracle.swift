@@ -53,14 +53,8 @@ extension DystaPolicy {
     /// minimum of (score, arrival, id) runs.
     mutating func selectOracleIndexed(from ready: inout ReadyQueue, time: Double) -> Int {
         let readyCount = ready.count
-        if readyCount < 16 {
-            ready.suspendStartedIndex()
-            return scanArgmin(ready, at: time, readyCount: readyCount)
-        }
-        if ready.startedKeyCount == 0 || readyCount > ready.startedKeyCount
-            || readyCount + readyCount / 128 + 1 < ready.startedKeyCount
-        {
-            let keyCount = readyCount + readyCount / 256 + 1
+        guard ready.startedHeapsPay(low: 16, high: 64) else { return scanArgmin(ready, at: time, readyCount: readyCount) }
+        if let keyCount = ready.startedKeyCountToRebuild(readyCount: readyCount) {
             var minimum = Double.infinity
             var maximum = 0.0
             for index in ready.indices {

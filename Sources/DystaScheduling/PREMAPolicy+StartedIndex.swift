@@ -23,27 +23,12 @@ extension PREMAPolicy {
     /// first to the second when that time comes (checked with the exact token formula). When
     /// no token has reached 9 the caller scans, which only happens while tokens are young.
     mutating func selectIndexed(from ready: inout ReadyQueue, time: Double) -> Int? {
-        guard let started = ready.started else { return nil }
-        // A short queue is cheaper to scan than to index (hysteresis 128 / 256).
-        if ready.count < 128 || (ready.count <= 256 && started.keyCount == 0) {
-            ready.suspendStartedIndex()
-            return nil
-        }
-        if started.keyCount == 0 {
-            if started.lanes.count != 2 { started.lanes = [[], []] }
-            started.slopes = [0, 0]
-            started.keyCount = 1
-            started.entryCount = 0
-            started.changed.removeAll(keepingCapacity: true)
-            for slot in ready.elements.indices { file(ready.elements[slot], in: started, at: time) }
+        guard ready.startedHeapsPay(low: 128, high: 256), let started = ready.started else { return nil }
+        if ready.startedKeyCount == 0 {
+            ready.rebuildStarted(count: 1, slopes: [0, 0]) { tokenKey($0, at: time) }
         } else {
-            for position in started.changed {
-                let slot = Int(started.slots[Int(position)])
-                if slot >= 0 { file(ready.elements[slot], in: started, at: time) }
-            }
+            ready.pushChangedRequests { tokenKey($0, at: time) }
         }
-        started.changed.removeAll(keepingCapacity: true)
-        if started.entryCount > 2 * ready.count + 64 { started.dropStaleEntries() }
         // Move the requests whose token has reached 9 by now.
         started.scratch.removeAll(keepingCapacity: true)
         while let top = started.lanes[TokenLane.rising].first, top.base <= time {
@@ -79,22 +64,16 @@ extension PREMAPolicy {
         return nil
     }
 
-    /// Pushes `request` into the lane its token puts it in at `time`.
-    func file(_ request: ReadyRequest, in started: StartedIndex, at time: Double) {
-        let position = request.position
-        var entry = StartedIndex.Entry(
-            base: 0, arrival: request.arrival, id: request.id, position: Int32(position), stamp: started.stamps[position])
-        if token(of: request, at: time) >= Self.topThreshold {
-            entry.base = ReadyQueue.heapKey(request.predictedRemaining)
-            started.push(entry, lane: TokenLane.candidate)
-            return
-        }
+    /// The lane and key of `request` at `time`: a candidate (token ≥ 9) keyed by R, or rising,
+    /// keyed by a little before the time its token reaches 9.
+    func tokenKey(_ request: ReadyRequest, at time: Double) -> StartedIndex.Key {
+        let token = token(of: request, at: time)
+        if token >= Self.topThreshold { return StartedIndex.Key(lane: TokenLane.candidate, base: request.predictedRemaining) }
         // token + priority · (t − idleSince) / normaliser reaches 9 at this time (real
         // arithmetic); the margin keeps the key at or before the first time the computed token does.
         let idleSince = max(request.tokenSince, request.lastRun)
-        let reaches = max(idleSince, time) + (Self.topThreshold - token(of: request, at: time)) * normaliser(request) / request.priority
+        let reaches = max(idleSince, time) + (Self.topThreshold - token) * normaliser(request) / request.priority
         let key = reaches.isNaN ? -Double.infinity : (reaches.isFinite ? reaches - 1e-9 * (abs(reaches) + 1) : reaches)
-        entry.base = key
-        started.push(entry, lane: TokenLane.rising)
+        return StartedIndex.Key(lane: TokenLane.rising, base: key)
     }
 }

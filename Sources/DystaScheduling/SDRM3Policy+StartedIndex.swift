@@ -17,11 +17,7 @@ extension SDRM3Policy {
         // With γ the divisors are continuous: bucketed lanes leave a band of near-equal bounds
         // that processor-sharing-like queues fill, and the search is slower than the scan.
         guard !sparse, let fresh = ready.fresh, ready.tracksPositions, alpha > 0, alpha.isFinite else { return nil }
-        let count = ready.count
-        if count < 128 || (count <= 256 && ready.startedKeyCount == 0) {
-            ready.suspendStartedIndex()
-            return nil
-        }
+        guard ready.startedHeapsPay(low: 128, high: 256) else { return nil }
         if ready.startedKeyCount == 0 {
             laneLayout = Self.layerLayout(fresh.tables)
             ready.rebuildStarted(count: 1, slopes: laneLayout.slopes(alpha: alpha)) { laneLayout.key(of: $0, alpha: alpha) }

@@ -218,18 +218,7 @@ extension ReadyQueue {
         keepVisited: Bool = true, visit: (Int, ReadyRequest) -> Void
     ) {
         guard let started else { return }
-        for position in started.changed {
-            let slot = Int(started.slots[Int(position)])
-            guard slot >= 0 else { continue }
-            let request = elements[slot]
-            let key = key(request)
-            started.push(
-                StartedIndex.Entry(
-                    base: Self.heapKey(key.base), arrival: request.arrival, id: request.id, position: position,
-                    stamp: started.stamps[Int(position)]), lane: key.lane)
-        }
-        started.changed.removeAll(keepingCapacity: true)
-        if started.entryCount > 2 * elements.count + 64 { started.dropStaleEntries() }
+        pushChangedRequests(key: key)
         started.scratch.removeAll(keepingCapacity: true)
         let laneCount = started.lanes.count
         while true {
@@ -258,6 +247,45 @@ extension ReadyQueue {
         for (lane, entry) in started.scratch { started.push(entry, lane: lane) }
     }
 
+    /// Pushes an entry with `key` for every request changed since the last call, then drops
+    /// stale entries when they outnumber the live ones.
+    mutating func pushChangedRequests(key: (ReadyRequest) -> StartedIndex.Key) {
+        guard let started else { return }
+        for position in started.changed {
+            let slot = Int(started.slots[Int(position)])
+            guard slot >= 0 else { continue }
+            let request = elements[slot]
+            let key = key(request)
+            started.push(
+                StartedIndex.Entry(
+                    base: Self.heapKey(key.base), arrival: request.arrival, id: request.id, position: position,
+                    stamp: started.stamps[Int(position)]), lane: key.lane)
+        }
+        started.changed.removeAll(keepingCapacity: true)
+        if started.entryCount > 2 * elements.count + 64 { started.dropStaleEntries() }
+    }
+
+    /// Whether keeping the heaps pays at the current length of the scanned queue: below `low`
+    /// requests they are suspended (a scan is cheaper) and they start again only above `high`.
+    /// False means: scan.
+    public mutating func startedHeapsPay(low: Int, high: Int) -> Bool {
+        guard started != nil else { return false }
+        if elements.count < low || (elements.count <= high && startedKeyCount == 0) {
+            suspendStartedIndex()
+            return false
+        }
+        return true
+    }
+
+    /// For keys that assume at most N ready requests: the N to rebuild them with when the
+    /// heaps are suspended or `readyCount` left the band the current N allows (N ≥ count, and
+    /// at most ≈ 1/128 above it), else nil. A new N is 1/256 above the count.
+    public func startedKeyCountToRebuild(readyCount: Int) -> Int? {
+        let current = startedKeyCount
+        guard current == 0 || readyCount > current || readyCount + readyCount / 128 + 1 < current else { return nil }
+        return readyCount + readyCount / 256 + 1
+    }
+
     /// NaN keys sort first so such requests are always visited.
     @inlinable static func heapKey(_ value: Double) -> Double { value.isNaN ? -.infinity : value }
 }
@@ -270,12 +298,7 @@ extension ReadyQueue {
     /// `key` must not change while a request waits: it may read only fields the engine
     /// updates when the request runs a layer (e.g. SJF's R = γ · remaining estimate).
     public mutating func argminOfInvariantKey(_ key: (ReadyRequest) -> Double) -> Int? {
-        guard started != nil else { return nil }
-        // A short queue is cheaper to scan than to index (hysteresis 128 / 256).
-        if elements.count < 128 || (elements.count <= 256 && startedKeyCount == 0) {
-            suspendStartedIndex()
-            return nil
-        }
+        guard startedHeapsPay(low: 128, high: 256) else { return nil }
         let lane = { (request: ReadyRequest) in StartedIndex.Key(lane: 0, base: key(request)) }
         if startedKeyCount == 0 { rebuildStarted(count: 1, slopes: [0], lane) }
         // The heap orders by (key, arrival, id) — the tie rule of `argmin` — so the first

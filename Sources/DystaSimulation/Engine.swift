@@ -319,8 +319,9 @@ struct EngineState<Policy: SchedulingPolicy> {
         return (end, finished)
     }
 
+    /// Adds a busy interval, merged with the previous one when contiguous (only when asked:
+    /// callers check `recordBusyPeriods`, so the hot loop pays no call).
     mutating func recordBusy(accelerator: Int, start: Double, end: Double) {
-        guard recordBusyPeriods else { return }
         if let last = busy[accelerator].last, last.upperBound == start {
             busy[accelerator][busy[accelerator].count - 1] = last.lowerBound...end
         } else {
@@ -418,7 +419,7 @@ struct EngineState<Policy: SchedulingPolicy> {
             if configuration.switchCost > 0 && last != ready[chosen].id && last >= 0 { start += configuration.switchCost }
             last = ready[chosen].id
             let (end, finished) = execute(chosen, start: start)
-            recordBusy(accelerator: 0, start: start, end: end)
+            if recordBusyPeriods { recordBusy(accelerator: 0, start: start, end: end) }
             time = end
             if finished { ready.removeKeepingOrder(at: chosen) }
         }
