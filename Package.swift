@@ -11,7 +11,7 @@ let package = Package(
             name: "Dysta",
             targets: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
-                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments",
+                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
             ]),
         .executable(name: "dysta", targets: ["DystaCLI"]),
     ],
@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "DystaTraces", dependencies: ["DystaCore", "DystaAccelerators"]),
         // Sparsity predictors and scheduling policies.
         .target(name: "DystaScheduling", dependencies: ["DystaCore"]),
+        // The hardware level: a bit-accurate model of Dysta's dynamic scheduler (policy `dysta-hw`).
+        .target(name: "DystaHardware", dependencies: ["DystaCore", "DystaScheduling"]),
         // Request generation, the layer-granularity engine and metrics.
         .target(
             name: "DystaSimulation",
@@ -44,14 +46,14 @@ let package = Package(
             name: "DystaExperiments",
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling", "DystaSimulation",
-                "DystaReports", "DystaBenchmark",
+                "DystaReports", "DystaBenchmark", "DystaHardware",
                 .product(name: "Yams", package: "Yams"),
             ]),
         .executableTarget(
             name: "DystaCLI",
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
-                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments",
+                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(
@@ -71,6 +73,9 @@ let package = Package(
         .testTarget(
             name: "DystaSimulationTests",
             dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport", "DystaAccelerators"]),
+        .testTarget(
+            name: "DystaHardwareTests",
+            dependencies: ["DystaHardware", "DystaSimulation", "DystaTestSupport", "DystaBenchmark", "DystaAccelerators"]),
         .testTarget(
             name: "DystaExperimentsTests", dependencies: ["DystaExperiments", "DystaTestSupport"]),
         .testTarget(

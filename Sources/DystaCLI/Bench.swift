@@ -32,6 +32,7 @@ struct Bench: ParsableCommand {
     var format: ReportFormat = .table
     @Flag(help: "Scan every ready request at every decision (no fresh-request index): the reference the index is tested against.")
     var scanAll = false
+    @OptionGroup(title: "dysta-hw (docs/hardware.md)") var hardwareOptions: HardwareOptions
     @Flag(help: "Time the paper's Fig. 14 grid of --workload (attention or cnn: 2 loads × 6 SLOs × 7 schedulers × 5 seeds × 1000 requests) on one thread, loading included, instead of the per-policy table.")
     var grid = false
 
@@ -47,7 +48,9 @@ struct Bench: ParsableCommand {
         if grid { return try runGrid() }
         let workload = try Benchmark.load(self.workload)
         let profile = try AcceleratorRegistry.standard.make(workload.defaultAccelerator).profile(workload)
+        let registry = try hardwareOptions.registry()
         let names = schedulers.map(parseList) ?? PolicyRegistry.standard.names
+        for name in names { _ = try registry.make(name) }
         let loadValues = try parseNumbers(loads, flag: "loads", valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
         let counts = try parseNumbers(requests, flag: "requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
             .map { Int($0) }.sorted()
@@ -66,7 +69,7 @@ struct Bench: ParsableCommand {
                     var seconds = Double.infinity
                     var run: SimulationRun? = nil
                     for _ in 0..<self.repeat {
-                        var policy = try PolicyRegistry.standard.make(name)
+                        var policy = try registry.make(name)
                         let elapsed = try ContinuousClock().measure {
                             run = try simulator.run(stream, policy: &policy, predictor: predictor)
                         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
 import DystaReports
+import DystaHardware
 import DystaScheduling
 import Foundation
 
@@ -12,7 +13,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         var text = "schedulers (--schedulers):\n"
-        for entry in PolicyRegistry.standard.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
+        for entry in PolicyRegistry.withHardware().entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\npredictors (--predictor):\n"
         for entry in PredictorRegistry.standard.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\naccelerators (--accelerator; parameters via --set key=value):\n"

@@ -74,6 +74,8 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var outputOptions: OutputOptions
 
+    @OptionGroup(title: "dysta-hw (docs/hardware.md)") var hardwareOptions: HardwareOptions
+
     func run() throws {
         var scenarioValue: Scenario? = nil
         var workloadOptions = self.workloadOptions
@@ -120,9 +122,10 @@ struct Simulate: ParsableCommand {
         if let emitRequests, seedList.count > 1, !emitRequests.contains("{seed}") {
             throw DystaError("--emit-requests: with several seeds the file name needs a {seed} placeholder")
         }
-        let comparison = Comparison(
+        var comparison = Comparison(
             profile: profile, schedulers: schedulerNames, parameters: PolicyParameters(alpha: alpha, beta: beta),
             predictor: predictor, engine: engine, seeds: seedList, source: source)
+        comparison.policies = try hardwareOptions.registry()
         try comparison.validate()
 
         var settings: [(String, String)] = [

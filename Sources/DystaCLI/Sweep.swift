@@ -79,13 +79,21 @@ struct SweepCommand: ParsableCommand {
     var threads: Int?
     @Flag(help: "No progress bar.")
     var quiet = false
+    @OptionGroup(title: "dysta-hw (docs/hardware.md; experiment-file key 'hardware')") var hardwareOptions: HardwareOptions
+
+    /// The dysta-hw flags given (nil when none differs from the defaults).
+    var hardwareFlags: [String: String]? {
+        let given = hardwareOptions.options.filter { !($0.name == "preset" && $0.value == "w32") }
+        guard !given.isEmpty else { return nil }
+        return Dictionary(hardwareOptions.options.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+    }
 
     func numbers(_ text: String, _ flag: String) throws -> [Double] { try parseNumbers(text, flag: flag) }
 
     func grid() throws -> SweepGrid {
         if let experiment {
             let flags: [Any?] = [workloads, scenarios, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics, accelerators, switchCost, accelerator]
-            if flags.contains(where: { $0 != nil }) {
+            if flags.contains(where: { $0 != nil }) || hardwareFlags != nil {
                 throw DystaError("--experiment gives the whole grid; drop the grid flags (or drop --experiment)")
             }
             return try SweepGrid.read(URL(fileURLWithPath: experiment))
@@ -111,6 +119,7 @@ struct SweepCommand: ParsableCommand {
         if let switchCost { grid.switchCost = switchCost }
         grid.accelerator = accelerator
         grid.scenarios = scenarios.map(parseList)
+        grid.hardware = hardwareFlags
         try grid.validate()
         return grid
     }

@@ -92,7 +92,22 @@ func parseNumbers(_ text: String, flag: String, valid: (Double) -> Bool = { $0.i
 
 /// Splits a comma-separated list, trimming spaces and dropping empty items.
 func parseList(_ text: String) -> [String] {
-    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    // Commas inside brackets belong to a scheduler's options: dysta-hw[preset=w16,units=shared].
+    var items: [String] = []
+    var current = ""
+    var depth = 0
+    for character in text {
+        if character == "[" { depth += 1 }
+        if character == "]" { depth = max(0, depth - 1) }
+        if character == "," && depth == 0 {
+            items.append(current)
+            current = ""
+        } else {
+            current.append(character)
+        }
+    }
+    items.append(current)
+    return items.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
 /// Writes text to a file, or standard output for `-`/nil; errors name the file.

@@ -22,15 +22,19 @@ public struct VariantProfile: Sendable {
     public let sparsityRatio: [Double]
     /// Prefix sums of `sparsityRatio` per sample, row-major N × (L+1), summed left to right.
     public let sparsityRatioPrefix: [Double]
+    /// Outputs the sparsity monitor counts over for each cell, row-major N × L (docs/hardware.md,
+    /// "Monitor"): the non-zero count is (1 − zero fraction) × this.
+    public let monitorOutputs: [Double]
 
     /// Builds the profile from latency and zero-fraction matrices.
     ///
     /// - Parameter lutSamples: samples the static table is averaged over (default: all).
     public init(
         name: String, architectureIndex: Int, sampleCount: Int, layerCount: Int,
-        latency: [Double], zeroFraction: [Double], lutSamples: [Int]? = nil
+        latency: [Double], zeroFraction: [Double], lutSamples: [Int]? = nil, monitorOutputs: [Double]? = nil
     ) {
         self.name = name
+        self.monitorOutputs = monitorOutputs ?? Array(repeating: VariantProfile.nominalMonitorOutputs, count: sampleCount * layerCount)
         self.architectureIndex = architectureIndex
         self.sampleCount = sampleCount
         self.layerCount = layerCount
@@ -67,6 +71,38 @@ public struct VariantProfile: Sendable {
     }
 }
 
+extension VariantProfile {
+    /// Outputs assumed for a layer known only through its trace (opaque layers): 2^16.
+    public static let nominalMonitorOutputs = 65536.0
+
+    /// The outputs the monitor counts over, per (sample, layer): a convolution's or linear
+    /// layer's output size M · E · F; an attention layer's heads × real_len² (the attention
+    /// matrix over the sample's valid tokens; `seq_len` when `real_len` is absent); opaque
+    /// layers ``nominalMonitorOutputs``.
+    public static func monitorOutputs(of variant: ModelVariant) -> [Double] {
+        let samples = variant.sampleCount
+        let layers = variant.layerCount
+        var outputs = [Double](repeating: nominalMonitorOutputs, count: samples * layers)
+        for (layer, spec) in variant.layers.enumerated() where layer < layers {
+            switch spec.kind {
+            case .conv(let shape), .linear(let shape):
+                let size = Double(shape.outputChannels * max(shape.outputHeight, 1) * max(shape.outputWidth, 1))
+                for sample in 0..<samples { outputs[sample * layers + layer] = size }
+            case .attention(let heads, _, _):
+                for sample in 0..<samples {
+                    let length =
+                        variant.trace.value(.realLen, sample: sample, layer: layer)
+                        ?? variant.trace.value(.seqLen, sample: sample, layer: layer) ?? 256
+                    outputs[sample * layers + layer] = Double(heads) * length * length
+                }
+            case .opaque:
+                break
+            }
+        }
+        return outputs
+    }
+}
+
 /// A workload after a latency model was applied: what the simulator and the policies read.
 public struct WorkloadProfile: Sendable {
     /// Workload name.
@@ -100,7 +136,7 @@ public struct WorkloadProfile: Sendable {
                     architectureIndex: architectures.firstIndex(of: variant.architecture)!,
                     sampleCount: variant.sampleCount, layerCount: variant.layerCount,
                     latency: latencies[index], zeroFraction: zero,
-                    lutSamples: lutSamples?[index]))
+                    lutSamples: lutSamples?[index], monitorOutputs: VariantProfile.monitorOutputs(of: variant)))
         }
         var luts: [StaticLUT] = []
         for architecture in architectures {

@@ -1,6 +1,7 @@
 import DystaAccelerators
 import DystaBenchmark
 import DystaCore
+import DystaHardware
 import DystaReports
 import DystaScheduling
 import DystaSimulation
@@ -82,7 +83,8 @@ public struct Sweep: Sendable {
         let semantics = Semantics(rawValue: grid.semantics) ?? .default
         let engine = EngineConfiguration(semantics: semantics, accelerators: grid.accelerators, switchCost: grid.switchCost)
         try engine.validate()
-        for name in grid.schedulers { _ = try PolicyRegistry.standard.make(name) }
+        let policies = try grid.policyRegistry()
+        for name in grid.schedulers { _ = try policies.make(name) }
         for name in grid.predictors { _ = try PredictorRegistry.standard.make(name, semantics: semantics) }
         let profiles = try profiles()
         let cells = grid.cells
@@ -105,7 +107,9 @@ public struct Sweep: Sendable {
                 guard index < jobs.count else { return }
                 let (job, cell, seed) = jobs[index]
                 let outcome = Result {
-                    try Self.execute(cell: cell, seed: seed, job: job, profile: profiles[cell.scenario?.workload ?? cell.workload]!, grid: grid, engine: engine)
+                    try Self.execute(
+                        cell: cell, seed: seed, job: job, profile: profiles[cell.scenario?.workload ?? cell.workload]!, grid: grid, engine: engine,
+                        policies: policies)
                 }
                 results.set(index, outcome)
                 progress?(done.increment(), jobs.count)
@@ -116,7 +120,8 @@ public struct Sweep: Sendable {
 
     /// Runs one (cell, seed).
     static func execute(
-        cell: SweepCell, seed: UInt64, job: Int, profile: WorkloadProfile, grid: SweepGrid, engine: EngineConfiguration
+        cell: SweepCell, seed: UInt64, job: Int, profile: WorkloadProfile, grid: SweepGrid, engine: EngineConfiguration,
+        policies: PolicyRegistry
     ) throws -> SweepRun {
         var configuration = engine
         let requests: [Request]
@@ -133,10 +138,24 @@ public struct Sweep: Sendable {
             load = rate * generator.meanIsolatedLatency / Double(engine.accelerators)
             requests = try generator.poisson(rate: rate, count: grid.requests, sloMultiplier: cell.slo, seed: seed)
         }
-        var policy = try PolicyRegistry.standard.make(cell.scheduler, parameters: PolicyParameters(alpha: cell.alpha, beta: cell.beta))
+        var policy = try policies.make(cell.scheduler, parameters: PolicyParameters(alpha: cell.alpha, beta: cell.beta))
         let predictor = try PredictorRegistry.standard.make(cell.predictor, semantics: engine.semantics)
         let simulation = try Simulator(profile: profile, configuration: configuration).run(requests, policy: &policy, predictor: predictor)
         return SweepRun(job: job, cell: cell, seed: seed, rate: rate, load: load, metrics: RunMetrics(simulation.requests))
+    }
+}
+
+extension SweepGrid {
+    /// The paper's policies plus `dysta-hw` configured by ``hardware``.
+    public func policyRegistry() throws -> PolicyRegistry {
+        let options = (hardware ?? [:]).sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        // The preset first: it resets the widths the other keys may set.
+        let ordered = options.filter { $0.name == "preset" } + options.filter { $0.name != "preset" }
+        do {
+            return PolicyRegistry.withHardware(try HardwareConfiguration.w32.applying(ordered))
+        } catch let error as DystaError {
+            throw DystaError("experiment key 'hardware': \(error.message)")
+        }
     }
 }
 

@@ -37,6 +37,8 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     public var switchCost: Double
     /// Latency model per run (nil: each workload's default).
     public var accelerator: String?
+    /// `dysta-hw` parameters (docs/hardware.md), name → value, applied over the `w32` preset.
+    public var hardware: [String: String]?
 
     /// Creates a grid with the paper's defaults for everything not given.
     public init(
@@ -64,7 +66,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case workloads, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics
-        case accelerators, switchCost = "switch_cost", accelerator, scenarios
+        case accelerators, switchCost = "switch_cost", accelerator, scenarios, hardware
     }
 
     /// Decodes a grid; absent keys take the defaults of ``init(workloads:rates:loads:slos:schedulers:seeds:predictors:alphas:betas:requests:semantics:accelerators:switchCost:accelerator:)``.
@@ -95,6 +97,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         accelerators = try c.decodeIfPresent(Int.self, forKey: .accelerators) ?? 1
         switchCost = try c.decodeIfPresent(Double.self, forKey: .switchCost) ?? 0
         accelerator = try c.decodeIfPresent(String.self, forKey: .accelerator)
+        hardware = try c.decodeIfPresent([String: ScalarText].self, forKey: .hardware)?.mapValues(\.text)
     }
 
     /// Encodes the grid; with scenarios, the keys they set are left out.
@@ -118,6 +121,22 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         try c.encode(semantics, forKey: .semantics)
         try c.encode(switchCost, forKey: .switchCost)
         try c.encodeIfPresent(accelerator, forKey: .accelerator)
+        try c.encodeIfPresent(hardware, forKey: .hardware)
+    }
+
+    /// A string, integer or number in an experiment file, kept as text.
+    struct ScalarText: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let value = try? c.decode(String.self) {
+                text = value
+            } else if let value = try? c.decode(Int.self) {
+                text = String(value)
+            } else {
+                text = String(try c.decode(Double.self))
+            }
+        }
     }
 
     struct AnyKey: CodingKey {

@@ -10,14 +10,35 @@ public struct PolicyRegistry: Sendable {
         public let name: String
         /// One line saying what it does.
         public let summary: String
-        /// Builds the policy.
-        public let make: @Sendable (PolicyParameters) -> any SchedulingPolicy
+        /// Whether the name takes options in brackets, `name[…]`.
+        public let takesOptions: Bool
+        /// Builds the policy from the parameters and the text inside the brackets (nil without).
+        public let build: @Sendable (PolicyParameters, String?) throws -> any SchedulingPolicy
+
+        /// Creates an entry without options.
+        public init(name: String, summary: String, make: @escaping @Sendable (PolicyParameters) -> any SchedulingPolicy) {
+            self.name = name
+            self.summary = summary
+            self.takesOptions = false
+            self.build = { parameters, _ in make(parameters) }
+        }
+
+        /// Creates an entry whose name may carry options in brackets.
+        public init(
+            name: String, summary: String,
+            makeWithOptions: @escaping @Sendable (PolicyParameters, String?) throws -> any SchedulingPolicy
+        ) {
+            self.name = name
+            self.summary = summary
+            self.takesOptions = true
+            self.build = makeWithOptions
+        }
     }
 
     /// Registered policies in registration order.
     public private(set) var entries: [Entry]
 
-    /// The paper's policies: the 11 names of SPEC §5.
+    /// The paper's policies (docs/semantics.md).
     public static let standard = PolicyRegistry(entries: [
         Entry(name: "fcfs", summary: "first come, first served") { _ in FCFSPolicy() },
         Entry(name: "sjf", summary: "shortest estimated job first (pattern-unaware, γ ≡ 1)") { _ in SJFPolicy(sparse: false) },
@@ -42,15 +63,39 @@ public struct PolicyRegistry: Sendable {
         return copy
     }
 
+    /// Returns a registry with one more policy whose name takes options, `name[option,…]`
+    /// (replacing one of the same name); the factory gets the text inside the brackets.
+    public func addingParametric(
+        _ name: String, summary: String,
+        factory: @escaping @Sendable (PolicyParameters, String?) throws -> any SchedulingPolicy
+    ) -> PolicyRegistry {
+        var copy = self
+        copy.entries.removeAll { $0.name == name }
+        copy.entries.append(Entry(name: name, summary: summary, makeWithOptions: factory))
+        return copy
+    }
+
     /// Registered names in order.
     public var names: [String] { entries.map(\.name) }
 
-    /// Builds the named policy; throws naming the known policies if unknown.
+    /// Builds the named policy (`name` or `name[options]`); throws naming the known policies if
+    /// unknown, or the problem with the options.
     public func make(_ name: String, parameters: PolicyParameters = PolicyParameters()) throws -> any SchedulingPolicy {
-        guard let entry = entries.first(where: { $0.name == name }) else {
+        var base = Substring(name)
+        var options: String? = nil
+        if let open = name.firstIndex(of: "["), name.hasSuffix("]") {
+            base = name[..<open]
+            options = String(name[name.index(after: open)..<name.index(before: name.endIndex)])
+        }
+        guard let entry = entries.first(where: { $0.name == base }) else {
             throw DystaError("unknown scheduler '\(name)' (known: \(names.joined(separator: ", ")))")
         }
-        return entry.make(parameters)
+        guard entry.takesOptions || options == nil else {
+            throw DystaError("scheduler '\(base)' takes no options (got '\(name)')")
+        }
+        do { return try entry.build(parameters, options) } catch let error as DystaError {
+            throw DystaError("scheduler '\(name)': \(error.message)")
+        }
     }
 }
 

@@ -25,6 +25,20 @@ public protocol SchedulingPolicy: Sendable {
     /// run its following layers without calling ``select(from:context:)`` until the next
     /// arrival. Implies ``skipsForcedDecisions``' side-effect condition; default false.
     var keepsChoiceUntilArrival: Bool { get }
+    /// Whether the engine calls ``layerEnded(_:start:end:)`` after every layer and
+    /// ``decisionDelay()`` after every `select` (a policy that models its own decision hardware,
+    /// e.g. `dysta-hw`); such a policy also gets no forced-decision shortcuts. Default false:
+    /// the engine makes neither call.
+    var observesExecution: Bool { get }
+    /// Called once before a run with the workload, the request stream in engine order and the
+    /// engine settings; throws when the policy cannot run them (e.g. tables that do not fit).
+    mutating func prepare(for run: RunSetup) throws
+    /// With ``observesExecution``: `request` (already advanced past the layer) ran a layer from
+    /// `start` to `end` (s).
+    mutating func layerEnded(_ request: ReadyRequest, start: Double, end: Double)
+    /// With ``observesExecution``: the time (s) the decision just returned by `select` takes
+    /// before its layer may start.
+    mutating func decisionDelay() -> Double
     /// Called once before `request` is first scanned, with the context of the decision instant
     /// at which it entered the ready queue.
     mutating func admit(_ request: inout ReadyRequest, context: DecisionContext)
@@ -32,7 +46,36 @@ public protocol SchedulingPolicy: Sendable {
     mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int
 }
 
+/// What a policy may learn about a run before it starts (``SchedulingPolicy/prepare(for:)``).
+public struct RunSetup: Sendable {
+    /// The workload after a latency model was applied.
+    public var profile: WorkloadProfile
+    /// The request stream in engine order (by arrival, then id); a ``ReadyRequest``'s
+    /// `position` indexes it.
+    public var requests: [Request]
+    /// The rules in force.
+    public var semantics: Semantics
+    /// Accelerators sharing the ready queue.
+    public var accelerators: Int
+
+    /// Creates a setup.
+    public init(profile: WorkloadProfile, requests: [Request], semantics: Semantics, accelerators: Int) {
+        self.profile = profile
+        self.requests = requests
+        self.semantics = semantics
+        self.accelerators = accelerators
+    }
+}
+
 extension SchedulingPolicy {
+    /// Default: the engine reports nothing.
+    public var observesExecution: Bool { false }
+    /// Default: nothing to prepare.
+    public mutating func prepare(for run: RunSetup) throws {}
+    /// Default: nothing.
+    public mutating func layerEnded(_ request: ReadyRequest, start: Double, end: Double) {}
+    /// Default: decisions take no time.
+    public mutating func decisionDelay() -> Double { 0 }
     /// Default: nothing to prepare.
     public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {}
     /// Default: every ready request is scanned.

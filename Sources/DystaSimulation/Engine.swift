@@ -116,8 +116,11 @@ public struct Simulator: Sendable {
                 throw DystaError("request \(request.id): arrival must be ≥ 0 and target > 0 (finite seconds)")
             }
         }
+        let ordered = requests.isSortedForSimulation ? requests : requests.sortedForSimulation()
+        try policy.prepare(
+            for: RunSetup(profile: profile, requests: ordered, semantics: configuration.semantics, accelerators: configuration.accelerators))
         var state = EngineState(
-            simulator: self, requests: requests.isSortedForSimulation ? requests : requests.sortedForSimulation(), policy: policy, predictor: predictor,
+            simulator: self, requests: ordered, policy: policy, predictor: predictor,
             recordBusyPeriods: recordBusyPeriods, recordChoices: recordChoices)
         switch configuration.semantics {
         case .default: try state.runDefault()
@@ -142,6 +145,8 @@ struct EngineState<Policy: SchedulingPolicy> {
     var policy: Policy
     let predictor: any SparsityPredictor
     let usesMonitor: Bool
+    /// The policy's ``SchedulingPolicy/observesExecution``.
+    let observesExecution: Bool
     let recordBusyPeriods: Bool
     let recordChoices: Bool
     let tables: UnsafeMutableBufferPointer<VariantTables>
@@ -177,6 +182,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.policy = policy
         self.predictor = predictor
         self.usesMonitor = policy.usesSparsityMonitor
+        self.observesExecution = policy.observesExecution
         self.recordBusyPeriods = recordBusyPeriods
         self.recordChoices = recordChoices
         self.owner = simulator.profile.tables
@@ -310,6 +316,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         if usesMonitor {
             ready[index].gamma = predictor.gamma(table.sparsityHistory(sample: sample, executed: layer))
         }
+        if observesExecution { policy.layerEnded(ready[index], start: start, end: end) }
         let finished = layer == layers
         if finished {
             self.finish[position] = end
@@ -332,8 +339,8 @@ struct EngineState<Policy: SchedulingPolicy> {
     /// SPEC §4 with k accelerators sharing one ready queue.
     mutating func runDefault() throws {
         let k = configuration.accelerators
-        let skipsForcedDecisions = k == 1 && policy.skipsForcedDecisions
-        let keepsChoiceUntilArrival = k == 1 && policy.keepsChoiceUntilArrival
+        let skipsForcedDecisions = k == 1 && policy.skipsForcedDecisions && !observesExecution
+        let keepsChoiceUntilArrival = k == 1 && policy.keepsChoiceUntilArrival && !observesExecution
         var freeAt = [Double](repeating: 0, count: k)
         var inFlight = [ReadyRequest?](repeating: nil, count: k)
         var lastOnAccelerator = [Int](repeating: -1, count: k)
@@ -375,6 +382,7 @@ struct EngineState<Policy: SchedulingPolicy> {
                 start += configuration.switchCost
             }
             lastOnAccelerator[accelerator] = id
+            if observesExecution { start += policy.decisionDelay() }
             // Alone on the only accelerator (or a policy that keeps its choice until something
             // arrives): the following layers run without a decision while each ends before the
             // next arrival.
@@ -418,6 +426,7 @@ struct EngineState<Policy: SchedulingPolicy> {
             var start = time
             if configuration.switchCost > 0 && last != ready[chosen].id && last >= 0 { start += configuration.switchCost }
             last = ready[chosen].id
+            if observesExecution { start += policy.decisionDelay() }
             let (end, finished) = execute(chosen, start: start)
             if recordBusyPeriods { recordBusy(accelerator: 0, start: start, end: end) }
             time = end
