@@ -1,4 +1,5 @@
 import DystaCore
+import DystaHardware
 import Foundation
 
 /// Assembles `docs/results.md` from the sections of `dysta reproduce`.
@@ -35,11 +36,49 @@ public enum ResultsReport {
             "fig9": "Fig. 9 — layer-sparsity correlation", "table4": "Table 4 — predictor error",
             "fig12": "Fig. 12 — latency–SLO trade-off", "fig13": "Fig. 13 — effect of sparsity information",
             "fig14": "Fig. 14 and Table 5 — across SLO multipliers", "fig15": "Fig. 15 — across arrival rates",
+            "hw": "The hardware level — what dysta-hw changes",
         ]
         for section in sections {
             text += "## \(titles[section.item] ?? section.item)\n\n"
             text += section.markdown.replacingOccurrences(of: "FIGDIR", with: figureDirectory) + "\n"
+            if section.item == "hw" { text += hardwareConclusion(section.hardwareRows) }
         }
+        return text
+    }
+
+    /// The study's conclusion in words, from its rows.
+    static func hardwareConclusion(_ rows: [HardwareStudy.Row]) -> String {
+        let labels = HardwareStudy.variants.map(\.label)
+        let passing = HardwareStudy.variants.indices.filter { variant in
+            let mine = rows.filter { $0.variant == variant }
+            return !mine.isEmpty && mine.allSatisfy(\.losesNothing)
+        }
+        let storage = HardwareStudy.variants.map { (try? HardwareStudy.storageBits(HardwareStudy.configuration($0))) ?? .max }
+        var text = "**Conclusion.** "
+        if let smallest = passing.min(by: { storage[$0] < storage[$1] }) {
+            text += "The smallest configuration with no material loss on either workload (no grid point where the 95% CI of the paired difference lies above 0.1 percentage point of violation rate or 0.1% of ANTT) is **\(labels[smallest])** "
+            text += "(`dysta-hw[\(HardwareStudy.variants[smallest].options)]`, \(String(format: "%.1f", Double(storage[smallest]) / 1000)) kbit of storage). "
+        } else {
+            text += "No configuration is free of a material loss on both workloads. "
+        }
+        let losing = HardwareStudy.variants.indices.filter { !passing.contains($0) }
+        if !losing.isEmpty {
+            text += "Configurations with a material loss somewhere: " + losing.map { variant in
+                let mine = rows.filter { $0.variant == variant && !$0.losesNothing }
+                return "\(labels[variant]) (" + mine.map { "\($0.workload): \($0.violationWorse) violation / \($0.anttWorse) ANTT points" }.joined(separator: "; ") + ")"
+            }.joined(separator: ", ") + ". "
+        }
+        let strict = HardwareStudy.variants.indices.filter { variant in
+            let mine = rows.filter { $0.variant == variant }
+            return !mine.isEmpty && mine.allSatisfy { $0.violationWorseStrict == 0 && $0.anttWorseStrict == 0 }
+        }
+        text += strict.isEmpty
+            ? "With the strict criterion (any CI above zero, however small the loss) no configuration passes: even 100% agreement leaves the decision time, which shifts finish times by nanoseconds at every layer. "
+            : "With the strict criterion (any CI above zero) these pass: " + strict.map { labels[$0] }.joined(separator: ", ") + ". "
+        let minimumAgreement = rows.map(\.agreement).min() ?? 1
+        text += String(format: "Agreement with float `dysta` never falls below %.1f%% of decisions; ", minimumAgreement * 100)
+        let maxCharged = rows.map(\.chargedFraction).max() ?? 0
+        text += String(format: "the decision time costs at most %.3f%% of the accelerator's busy time in any configuration.\n\n", maxCharged * 100)
         return text
     }
 

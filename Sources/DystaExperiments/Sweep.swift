@@ -97,7 +97,7 @@ public struct Sweep: Sendable {
             }
         }
         let jobs = selected
-        let results = ResultSlots(count: jobs.count)
+        let results = ResultSlots<SweepRun>(count: jobs.count)
         let workers = min(threads, max(jobs.count, 1))
         let next = Counter()
         let done = Counter()
@@ -172,14 +172,14 @@ final class Counter: @unchecked Sendable {
 }
 
 /// Result slots written once each by worker threads.
-final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<SweepRun, any Error>?]
+final class ResultSlots<Value>: @unchecked Sendable {
+    private var slots: [Result<Value, any Error>?]
     private let lock = NSLock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<SweepRun, any Error>) {
+    func set(_ index: Int, _ value: Result<Value, any Error>) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
-    func values() -> [Result<SweepRun, any Error>] { slots.map { $0! } }
+    func values() -> [Result<Value, any Error>] { slots.map { $0! } }
 }
