@@ -41,7 +41,7 @@ public struct HardwareScheduler: Sendable {
     var slotScore: [UInt64]
     /// Occupied slots n.
     public private(set) var count = 0
-    /// The slot chosen by the last DECIDE (−1 when none runs).
+    /// The slot chosen by the last DECIDE; −1 before the first and after its request finished.
     public private(set) var running = -1
 
     /// Commands and expected results, when recording.
@@ -175,8 +175,9 @@ public struct HardwareScheduler: Sendable {
         slotLayer[slot] = layer + 1
         slotLastRun[slot] = now
         recorder?.append("L \(nonzeros) \(now) \(HardwareConfiguration.layerDoneCycles)")
-        running = -1
+        // The request keeps running (its next layer may follow without a DECIDE) until it finishes.
         guard UInt64(layer + 1) >= layers[variant] else { return LayerOutcome(slot: slot, finished: false, movedFrom: nil) }
+        running = -1
         let last = count - 1
         if slot != last {
             slotVariant[slot] = slotVariant[last]
