@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Shipped workload.")
     var workload: String = "attention"
-    @Option(help: ArgumentHelp("Schedulers (default: all 11).", valueName: "a,b"))
+    @Option(help: ArgumentHelp("Schedulers (default: the \(PolicyRegistry.standard.names.count) policies of the paper; see 'dysta list').", valueName: "a,b"))
     var schedulers: String?
     @Option(help: ArgumentHelp("Offered loads ρ.", valueName: "l1,l2"))
     var loads: String = "0.5,0.95,1.5"

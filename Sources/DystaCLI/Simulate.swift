@@ -20,7 +20,7 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var workloadOptions: WorkloadOptions
 
-    @Option(help: ArgumentHelp("Comma-separated schedulers (default: all 11; see 'dysta list').", valueName: "a,b,c"))
+    @Option(help: ArgumentHelp("Comma-separated schedulers (default: the \(PolicyRegistry.standard.names.count) policies of the paper; see 'dysta list').", valueName: "a,b,c"))
     var schedulers: String?
 
     @Option(help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN — the paper's Fig. 13 rates; see also --load).")
