@@ -71,7 +71,7 @@ extension PREMAPolicy {
         if token >= Self.topThreshold { return StartedIndex.Key(lane: TokenLane.candidate, base: request.predictedRemaining) }
         // token + priority · (t − idleSince) / normaliser reaches 9 at this time (real
         // arithmetic); the margin keeps the key at or before the first time the computed token does.
-        let idleSince = max(request.tokenSince, request.lastRun)
+        let idleSince = max(tokens[request].since, request.lastRun)
         let reaches = max(idleSince, time) + (Self.topThreshold - token) * normaliser(request) / request.priority
         let key = reaches.isNaN ? -Double.infinity : (reaches.isFinite ? reaches - 1e-9 * (abs(reaches) + 1) : reaches)
         return StartedIndex.Key(lane: TokenLane.rising, base: key)

@@ -69,16 +69,33 @@ public struct PREMAPolicy: SchedulingPolicy {
     /// Within a (variant, priority) group the earliest admitted has the largest token and the
     /// same R as the others, so it is both the group's largest token and its best candidate.
     public var freshRanking: FreshRanking { .earliestFirst(byPriority: true) }
+    /// A request's token as last brought up to date.
+    public struct Token: Sendable, Equatable {
+        /// The token's value at `since`.
+        public var value = 0.0
+        /// When `value` was last brought up to date.
+        public var since = 0.0
+        /// Whether the token was initialised (artifact semantics initialise it at a decision).
+        public var started = false
+
+        /// Creates a token state.
+        @inlinable public init(value: Double = 0, since: Double = 0, started: Bool = false) {
+            self.value = value
+            self.since = since
+            self.started = started
+        }
+    }
+    /// Every request's token.
+    public var tokens = PerRequestState(initial: Token())
+
     public init(sparse: Bool) { self.sparse = sparse }
+
+    public mutating func prepare(for run: RunSetup) throws { tokens.reset(count: run.requests.count) }
 
     public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {
         switch context.semantics {
-        case .default:
-            request.token = request.priority
-            request.tokenSince = context.time
-            request.tokenStarted = true
-        case .artifact:
-            request.tokenStarted = false
+        case .default: tokens[request] = Token(value: request.priority, since: context.time, started: true)
+        case .artifact: tokens[request] = Token()
         }
     }
 
@@ -88,10 +105,11 @@ public struct PREMAPolicy: SchedulingPolicy {
 
     /// The token of a request at `time` (default semantics, closed form).
     @inlinable public func token(of request: ReadyRequest, at time: Double) -> Double {
-        let idleSince = max(request.tokenSince, request.lastRun)
+        let token = tokens[request]
+        let idleSince = max(token.since, request.lastRun)
         let idle = time - idleSince
-        guard idle > 0 else { return request.token }
-        return request.token + request.priority * idle / normaliser(request)
+        guard idle > 0 else { return token.value }
+        return token.value + request.priority * idle / normaliser(request)
     }
 
     /// PREMA's threshold for the largest token.
@@ -103,8 +121,7 @@ public struct PREMAPolicy: SchedulingPolicy {
         let time = context.time
         if context.semantics == .artifact { return selectArtifact(from: &ready, time: time) }
         if let chosen = selectIndexed(from: &ready, time: time) {
-            ready[chosen].token = token(of: ready[chosen], at: time)
-            ready[chosen].tokenSince = time
+            freezeToken(of: ready[chosen], at: time)
             return chosen
         }
         var maxToken = -Double.infinity
@@ -123,23 +140,29 @@ public struct PREMAPolicy: SchedulingPolicy {
             }
         }
         let chosen = max(best, 0)
-        // Freeze the chosen request's token: it stops waiting now.
-        ready[chosen].token = token(of: ready[chosen], at: time)
-        ready[chosen].tokenSince = time
+        freezeToken(of: ready[chosen], at: time)
         return chosen
+    }
+
+    /// Brings the chosen request's token up to date: it stops waiting now.
+    @inlinable public mutating func freezeToken(of request: ReadyRequest, at time: Double) {
+        tokens[request] = Token(value: token(of: request, at: time), since: time, started: true)
     }
 
     mutating func selectArtifact(from ready: inout ReadyQueue, time: Double) -> Int {
         var maxToken = 0.0
         for index in ready.indices {
-            if !ready[index].tokenStarted {
-                ready[index].token = ready[index].priority
-                ready[index].tokenStarted = true
+            let request = ready[index]
+            var token = tokens[request]
+            if !token.started {
+                token.value = request.priority
+                token.started = true
             } else {
-                let idle = time - ready[index].lastRun
-                ready[index].token += ready[index].priority * (idle / normaliser(ready[index]))
-                if maxToken < ready[index].token { maxToken = ready[index].token }
+                let idle = time - request.lastRun
+                token.value += request.priority * (idle / normaliser(request))
+                if maxToken < token.value { maxToken = token.value }
             }
+            tokens[request] = token
         }
         let threshold = Self.threshold(forMaxToken: maxToken)
         // The artifact's candidate loop reuses the loop variable of the token loop: the γ of
@@ -147,7 +170,7 @@ public struct PREMAPolicy: SchedulingPolicy {
         let staleGamma = sparse ? ready[ready.count - 1].gamma : 1
         var best = -1
         var shortest = -1.0
-        for index in ready.indices where ready[index].token >= threshold {
+        for index in ready.indices where tokens[ready[index]].value >= threshold {
             let estimate = staleGamma * ready[index].estimatedRemaining
             if best < 0 || shortest > estimate {
                 best = index

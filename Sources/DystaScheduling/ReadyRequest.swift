@@ -2,12 +2,13 @@ import DystaCore
 
 /// A request waiting in the ready queue, with everything a scheduling policy may read.
 ///
-/// The engine keeps the estimate and progress fields current; `token` and `tokenSince`
-/// belong to the policy (PREMA keeps its token there).
+/// The engine keeps every field current; a policy keeps its own per-request values in a
+/// ``PerRequestState`` indexed by ``position`` (PREMA keeps its tokens there).
 public struct ReadyRequest: Sendable {
     /// Request id.
     public let id: Int
-    /// Index of the request in the engine's arrival-ordered table (engine use).
+    /// Index of the request in the run's arrival-ordered request table (0 ..< requests): the
+    /// key of a policy's ``PerRequestState``.
     public let position: Int
     /// Arrival time (s).
     public let arrival: Double
@@ -39,12 +40,6 @@ public struct ReadyRequest: Sendable {
     public var gamma: Double
     /// The decision instant at which the request entered the ready queue.
     public let admittedAt: Double
-    /// Policy-owned value (PREMA: token at `tokenSince`).
-    public var token: Double = 0
-    /// Policy-owned value (PREMA: when `token` was last brought up to date).
-    public var tokenSince: Double = 0
-    /// Policy-owned flag (PREMA: whether the token was initialised).
-    public var tokenStarted: Bool = false
 
     /// Creates a ready request (the engine does this on admission).
     public init(

@@ -1,5 +1,5 @@
 import DystaCore
-import DystaScheduling
+@testable import DystaScheduling
 import DystaSimulation
 import DystaTestSupport
 import Testing
@@ -14,6 +14,22 @@ struct EarliestDeadlineFirst: SchedulingPolicy {
 
     mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         argmin(ready) { $0.deadline }
+    }
+}
+
+// The per-request state example of docs/adding-a-scheduler.md, verbatim.
+struct LeastAttainedService: SchedulingPolicy {
+    var name: String { "las" }
+    var estimateSource: EstimateSource { .patternAware }
+    var usesSparsityMonitor: Bool { false }
+    var served = PerRequestState(initial: 0)  // layers run so far, per request
+
+    mutating func prepare(for run: RunSetup) throws { served.reset(count: run.requests.count) }
+
+    mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        let chosen = argmin(ready) { Double(served[$0]) }
+        served[ready[chosen]] += 1
+        return chosen
     }
 }
 
@@ -36,6 +52,23 @@ struct CustomPolicyTests {
         #expect(violations.keys.sorted() == ["edf", "fcfs"])
         // Under this load EDF meets more deadlines than FCFS.
         #expect(violations["edf"]! <= violations["fcfs"]!)
+    }
+
+    @Test func perRequestStateCountsEveryLayerOfEveryRequest() throws {
+        let profile = try Fixtures.handProfile([
+            (name: "a", latency: [[0.01, 0.01, 0.01]], zero: nil), (name: "b", latency: [[0.02, 0.02]], zero: nil),
+        ])
+        let requests = try RequestGenerator(profile: profile).poisson(rate: 40, count: 120, sloMultiplier: 3, seed: 4)
+        var policy = LeastAttainedService()
+        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+        let run = try Simulator(profile: profile).run(requests, policy: &policy, predictor: predictor)
+        #expect(run.requests.count == 120)
+        // Every layer was counted once, on its own request.
+        let layers = requests.map { profile.variants[$0.variant].layerCount }.reduce(0, +)
+        #expect(policy.served.storage.reduce(0, +) == layers)
+        // A second run starts from zero (prepare resets the state).
+        _ = try Simulator(profile: profile).run(requests, policy: &policy, predictor: predictor)
+        #expect(policy.served.storage.reduce(0, +) == layers)
     }
 
     @Test func edfPicksTheEarliestDeadline() {

@@ -1,5 +1,6 @@
 import DystaCore
 import DystaScheduling
+import DystaTestSupport
 import Testing
 
 /// Builds a ready request for hand-made situations.
@@ -155,6 +156,26 @@ struct PolicyChoiceTests {
         #expect(PREMAPolicy.threshold(forMaxToken: 9.5) == 9)
     }
 
+    @Test func perRequestStateIsKeptByPositionAndResetByPrepare() throws {
+        var state = PerRequestState(initial: -1.0)
+        let first = ready(id: 3, arrival: 0, deadline: 1, estimatedRemaining: 1)
+        let second = ready(id: 40, arrival: 0, deadline: 1, estimatedRemaining: 1)
+        #expect(state[first] == -1)
+        state[first] = 2
+        state[second] = 5  // beyond the end: grows
+        #expect(state[first] == 2 && state[second] == 5)
+        state.reset(count: 8)
+        #expect(state[first] == -1 && state[second] == -1)
+        // PREMA's tokens live there: a prepared policy forgets a previous run's tokens.
+        var policy = PREMAPolicy(sparse: false)
+        var request = first
+        policy.admit(&request, context: DecisionContext(time: 0, semantics: .default))
+        #expect(policy.tokens[request].value == 1 && policy.tokens[request].started)
+        let profile = try Fixtures.handProfile([(name: "a_x", latency: [[0.01]], zero: nil)])
+        try policy.prepare(for: RunSetup(profile: profile, requests: [], semantics: .default, accelerators: 1))
+        #expect(policy.tokens[request] == PREMAPolicy.Token())
+    }
+
     @Test func premaArtifactAccumulatesWholeIdleTimeEachDecision() {
         var policy = PREMAPolicy(sparse: false)
         var queue = ReadyQueue()
@@ -165,7 +186,7 @@ struct PolicyChoiceTests {
             _ = policy.select(from: &queue, context: DecisionContext(time: time, semantics: .artifact))
         }
         // First decision initialises to 1; then +1·(1−0)/1 and +1·(2−0)/1: quadratic growth.
-        #expect(queue[0].token == 4)
+        #expect(policy.tokens[queue[0]].value == 4)
         // The closed form of the default semantics adds only the idle time once: 1 + 2/1 = 3.
         var fresh = ready(id: 1, arrival: 0, deadline: 9, priority: 1, estimatedRemaining: 1, lastRun: 0)
         policy.admit(&fresh, context: DecisionContext(time: 0, semantics: .default))

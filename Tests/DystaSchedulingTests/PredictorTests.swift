@@ -48,12 +48,14 @@ struct PredictorTests {
         #expect(throws: (any Error).self) { try PredictorRegistry.standard.make("psychic", semantics: .default) }
     }
 
-    @Test func registryKnowsTheElevenPolicies() throws {
-        #expect(PolicyRegistry.standard.names == [
+    @Test func registryKnowsThePapersPolicies() throws {
+        let paper = [
             "fcfs", "sjf", "sjf-sparse", "prema", "prema-sparse", "planaria", "sdrm3", "sdrm3-sparse", "dysta",
             "dysta-naive", "dysta-oracle",
-        ])
-        for name in PolicyRegistry.standard.names {
+        ]
+        // By name: a registry may hold more policies than the paper's.
+        #expect(paper.allSatisfy(PolicyRegistry.standard.names.contains))
+        for name in paper {
             #expect(try PolicyRegistry.standard.make(name).name == name)
         }
         let error = #expect(throws: (any Error).self) { try PolicyRegistry.standard.make("lottery") }

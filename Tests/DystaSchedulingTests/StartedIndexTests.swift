@@ -56,7 +56,9 @@ struct StartedIndexTests {
             var plainCopy = request
             indexedPolicy.admit(&indexedCopy, context: DecisionContext(time: time, semantics: .default))
             plainPolicy.admit(&plainCopy, context: DecisionContext(time: time, semantics: .default))
-            #expect(indexedCopy.token == plainCopy.token)
+            if let indexedPREMA = indexedPolicy as? PREMAPolicy, let plainPREMA = plainPolicy as? PREMAPolicy {
+                #expect(indexedPREMA.tokens[indexedCopy] == plainPREMA.tokens[plainCopy])
+            }
             return indexedCopy
         }
         for _ in 0..<600 {
