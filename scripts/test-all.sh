@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The project's whole test suite, as the README's test command and CI (.ci/run) run it:
 #   1. the Swift tests (swift test);
-#   2. the RTL co-simulation, short run (hw/verify.sh --short: Swift model, Python model and
+#   2. RTL lint (Verilator -Wall, Yosys parse) and the monitor's unit test;
+#   3. the RTL co-simulation, short run (hw/verify.sh --short: Swift model, Python model and
 #      Verilator RTL agree on every decision of several configurations);
-#   3. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh);
-#   4. the Python tests of the tools (pytest, in a project-local virtual environment .venv),
+#   4. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh);
+#   5. the Python tests of the tools (pytest, in a project-local virtual environment .venv),
 #      when there are any.
 # Installs what is missing: verilator and yosys from Debian's packages (apt-get update first),
 # Python packages into .venv. The last line is "N passed, M failed" (steps); the exit status is
@@ -65,10 +66,10 @@ python_tests() {
 
 step "install tools (verilator, yosys)" install_debian
 step "swift test" swift test
+step "RTL lint (hw/lint.sh)" hw/lint.sh
+step "monitor unit test (hw/tb/monitor_test.sh)" hw/tb/monitor_test.sh
 step "co-simulation, short (hw/verify.sh --short)" env DYSTA=.build/debug/dysta hw/verify.sh --short
-if [ -x hw/synth/smoke.sh ]; then
-    step "synthesis smoke check (hw/synth/smoke.sh)" hw/synth/smoke.sh
-fi
+step "synthesis smoke check (hw/synth/smoke.sh)" hw/synth/smoke.sh
 step "python tests" python_tests
 
 if [ "$failed" -gt 0 ]; then echo "failed steps: ${failures[*]}"; fi

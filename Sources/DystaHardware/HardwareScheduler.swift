@@ -161,7 +161,7 @@ public struct HardwareScheduler: Sendable {
         precondition(running >= 0, "layer done without a running request")
         let slot = running
         let variant = slotVariant[slot]
-        let layer = slotLayer[slot]
+        let layer = slotLayer[slot]  // < maxLayers: stored in layer_bits bits
         let entry = variant * layerStride + layer
         let ratio = FixedPoint.multiplyShiftSaturate(
             FixedPoint.saturate(nonzeros, 32), mantissa[entry], shift: Int(shift[entry]), bits: gammaBits)
@@ -172,7 +172,9 @@ public struct HardwareScheduler: Sendable {
         } else {
             slotGamma[slot] = ratio
         }
-        slotLayer[slot] = layer + 1
+        // k is stored in layer_bits bits (it wraps only when the host wrote a layer count beyond
+        // the capacity, which the host never does).
+        slotLayer[slot] = (layer + 1) & (layerStride - 1)
         slotLastRun[slot] = now
         recorder?.append("L \(nonzeros) \(now) \(HardwareConfiguration.layerDoneCycles)")
         // The request keeps running (its next layer may follow without a DECIDE) until it finishes.
@@ -202,7 +204,8 @@ public struct HardwareScheduler: Sendable {
         let slackFixed = slack << UInt64(scoreFrac)  // T + F ≤ 56 bits
         let urgency = paperScore ? slackFixed : (slackFixed > predicted ? slackFixed - predicted : 0)
         let urgencyTerm = FixedPoint.multiplyShiftSaturate(urgency, beta, shift: 16, bits: scoreBits)
-        let idle = now - slotLastRun[slot]
+        // now ≥ lastRun for any stream the host sends; otherwise the difference wraps modulo 2^T as in the RTL.
+        let idle = (now &- slotLastRun[slot]) & timeMax
         let penaltyTerm = FixedPoint.multiplyShiftSaturate(idle, penalty[variant], shift: 16 - scoreFrac, bits: scoreBits)
         let normalised = paperScore ? penaltyTerm : FixedPoint.multiplyShiftSaturate(penaltyTerm, reciprocal, shift: 16, bits: scoreBits)
         return FixedPoint.saturate(predicted + urgencyTerm + normalised, scoreBits)

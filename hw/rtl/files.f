@@ -1,0 +1,13 @@
+dysta_sat.v
+dysta_zext.v
+dysta_shr_sat.v
+dysta_mul.v
+dysta_ram.v
+dysta_tables.v
+dysta_slots.v
+dysta_score_unit.v
+dysta_select.v
+dysta_gamma_unit.v
+dysta_monitor.v
+dysta_scheduler.v
+dysta_scheduler_top.v
