@@ -8,7 +8,7 @@ struct Dysta: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dysta",
         abstract: "Simulate schedulers for sparse multi-DNN workloads on shared accelerators (Sparse-DySta, MICRO'23).",
-        subcommands: [Simulate.self, SweepCommand.self, Merge.self, ReproduceCommand.self, Latency.self, Trace.self, Bench.self, HardwareCommand.self, List.self])
+        subcommands: [Simulate.self, SweepCommand.self, Merge.self, ReproduceCommand.self, Latency.self, Trace.self, Bench.self, HardwareCommand.self, PlotCommand.self, List.self])
 
     /// Runs a command, printing a `DystaError` as one line on stderr with exit status 1.
     static func main() {

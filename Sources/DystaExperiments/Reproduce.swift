@@ -26,7 +26,7 @@ public struct Reproduction: Sendable {
     public var threads: Int?
     /// Directory for data and figures.
     public var output: URL
-    /// Write PNG copies with rsvg-convert when it is installed.
+    /// Write 300-dpi PNG and PDF copies with rsvg-convert when it is installed (not tracked in git).
     public var png = true
 
     /// The benchmark workloads used for the two accelerator families.
@@ -92,11 +92,14 @@ public struct Reproduction: Sendable {
         let url = output.appendingPathComponent(name)
         do { try Data(text.utf8).write(to: url) } catch { throw DystaError("cannot write file", file: url.path) }
         if png && name.hasSuffix(".svg"), let converter = Self.rsvgConvert {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: converter)
-            process.arguments = ["-o", url.deletingPathExtension().appendingPathExtension("png").path, url.path]
-            try? process.run()
-            process.waitUntilExit()
+            // Print resolution: 300 dpi (the SVGs are laid out at 96 px per inch), and a PDF.
+            for (format, arguments) in [("png", ["--zoom", "3.125"]), ("pdf", ["--format", "pdf"])] {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: converter)
+                process.arguments = arguments + ["-o", url.deletingPathExtension().appendingPathExtension(format).path, url.path]
+                try? process.run()
+                process.waitUntilExit()
+            }
         }
     }
 
@@ -161,6 +164,16 @@ public struct Reproduction: Sendable {
 
     static func figureLink(_ file: String, _ caption: String) -> String { "![\(caption)](FIGDIR/\(file))" }
 
+    /// What the error bars of a figure are.
+    var errorCaption: String {
+        seeds.count >= 2
+            ? "Mean over \(seeds.count) seeds; error bars: 95% confidence interval (Student t)."
+            : "One seed: no error bars."
+    }
+
+    /// Why the lines of a figure are shifted sideways.
+    static let dodgeNote = " Lines are shifted slightly sideways so that equal values stay visible; the ANTT axis is logarithmic."
+
     // MARK: fig12 — trade-off
 
     func fig12(progress: (@Sendable (Int, Int) -> Void)?) throws -> Section {
@@ -177,7 +190,7 @@ public struct Reproduction: Sendable {
                     return PlotSeries(name: scheduler, points: [PlotPoint(x: (s[0].mean ?? 0) * 100, y: s[1].mean ?? 0, yError: s[1].halfWidth, xError: s[0].halfWidth.map { $0 * 100 })])
                 }
                 let name = "fig12-\(workload)-rate\(formatNumber(rate)).svg"
-                try write(SVGPlot.scatter(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO violation rate (%)", yLabel: "ANTT", series: series), name)
+                try write(SVGPlot.scatter(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO violation rate (%)", yLabel: "ANTT", series: series, caption: errorCaption + " Hollow markers shrink with the legend order, so coinciding schedulers show as nested shapes."), name)
                 files.append(name)
                 markdown += Self.figureLink(name, "Fig. 12 \(workload) rate \(formatNumber(rate))") + "\n\n"
                 markdown += "| scheduler | violation % | ANTT |\n| --- | --- | --- |\n"
@@ -210,7 +223,7 @@ public struct Reproduction: Sendable {
                     return PlotPoint(x: Double(index), y: (s.mean ?? 0) * scale, yError: s.halfWidth.map { $0 * scale })
                 })
             }
-            try write(SVGPlot.bars(title: "Effect of sparsity: \(label)", yLabel: label, categories: byWorkload.map { Self.workloadTitle($0.0) }, series: series), name)
+            try write(SVGPlot.bars(title: "Effect of sparsity: \(label)", yLabel: label, categories: byWorkload.map { Self.workloadTitle($0.0) }, series: series, caption: errorCaption), name)
             files.append(name)
             markdown += Self.figureLink(name, label) + "\n\n"
         }
@@ -247,7 +260,7 @@ public struct Reproduction: Sendable {
                         })
                     }
                     let name = "fig14-\(workload)-rate\(formatNumber(rate))-\(metric == 0 ? "violation" : "antt").svg"
-                    try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO multiplier", yLabel: label, series: series, xTickLabels: slos.map(formatNumber), categoricalX: slos.indices.map(Double.init)), name)
+                    try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO multiplier", yLabel: label, series: series, xTickLabels: slos.map(formatNumber), categoricalX: slos.indices.map(Double.init), logY: metric == 1, caption: errorCaption + Self.dodgeNote), name)
                     files.append(name)
                     markdown += Self.figureLink(name, "Fig. 14 \(workload) \(label)") + "\n\n"
                 }
@@ -295,7 +308,7 @@ public struct Reproduction: Sendable {
                 }
                 let name = "fig15-\(workload)-\(metric == 0 ? "violation" : "antt").svg"
                 let ticks = rates.map { "\(formatNumber($0)) (ρ \(formatNumber(Self.load(paperRate: $0, workload: workload))))" }
-                try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), SLO ×10", xLabel: "paper arrival rate, req/s (offered load ρ)", yLabel: label, series: series, xTickLabels: ticks, categoricalX: rates.indices.map(Double.init)), name)
+                try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), SLO ×10", xLabel: "paper arrival rate, req/s (offered load ρ)", yLabel: label, series: series, xTickLabels: ticks, categoricalX: rates.indices.map(Double.init), logY: metric == 1, caption: errorCaption + Self.dodgeNote), name)
                 files.append(name)
                 markdown += Self.figureLink(name, "Fig. 15 \(workload) \(label)") + "\n\n"
             }
@@ -422,7 +435,7 @@ public struct Reproduction: Sendable {
                     PlotPoint(x: Double(row.variant), y: value(row))
                 })
             }
-            try write(SVGPlot.bars(title: title, yLabel: label, categories: labels, series: series), name)
+            try write(SVGPlot.bars(title: title, yLabel: label, categories: labels, series: series, caption: "Pooled over the Fig. 14 grid (2 rates × 6 SLOs × \(seeds.count) seeds); configurations over the w32 preset (docs/hardware.md)."), name)
             files.append(name)
             markdown += Self.figureLink(name, title) + "\n\n"
         }

@@ -24,17 +24,94 @@ public struct PlotSeries: Sendable {
     }
 }
 
+/// How one series is drawn: colour, marker and line dash.
+public struct SeriesStyle: Sendable, Equatable {
+    /// Marker shapes, distinguishable in black and white.
+    public enum Marker: String, Sendable, CaseIterable {
+        case circle, square, triangle, diamond, triangleDown, cross, plus, star
+    }
+    /// Fill and stroke colour.
+    public var color: String
+    /// Marker shape.
+    public var marker: Marker
+    /// SVG `stroke-dasharray` of the line (nil: solid).
+    public var dash: String?
+
+    /// Creates a style.
+    public init(color: String, marker: Marker, dash: String? = nil) {
+        self.color = color
+        self.marker = marker
+        self.dash = dash
+    }
+}
+
 /// Small, dependency-free SVG charts: line plots, scatter plots, grouped bars and heat maps,
-/// with axis labels, units, legends and error bars. Output is deterministic text.
+/// with axis labels, units, legends, error bars and captions. Output is deterministic text.
+///
+/// Every scheduler has one style (colour, marker, dash) in every figure (``style(for:index:)``);
+/// colours are the colour-blind-safe Okabe–Ito palette, and markers and dashes tell apart
+/// what shares a colour.
 public enum SVGPlot {
-    /// Colour-blind-friendly palette (Okabe–Ito, then Tableau).
+    /// Colour-blind-friendly palette (Okabe–Ito, then two greys).
     static let palette = [
-        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442", "#8C564B", "#7F7F7F",
-        "#17BECF", "#BCBD22",
+        "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442", "#7F7F7F", "#B0B0B0",
     ]
 
-    /// The colour of series `index`.
+    /// The fixed style of each of the project's schedulers.
+    public static let schedulerStyles: [String: SeriesStyle] = [
+        "fcfs": SeriesStyle(color: "#000000", marker: .square),
+        "sjf": SeriesStyle(color: "#E69F00", marker: .triangle),
+        "sjf-sparse": SeriesStyle(color: "#E69F00", marker: .triangle, dash: "6 3"),
+        "prema": SeriesStyle(color: "#56B4E9", marker: .diamond),
+        "prema-sparse": SeriesStyle(color: "#56B4E9", marker: .diamond, dash: "6 3"),
+        "planaria": SeriesStyle(color: "#009E73", marker: .triangleDown),
+        "sdrm3": SeriesStyle(color: "#CC79A7", marker: .cross),
+        "sdrm3-sparse": SeriesStyle(color: "#CC79A7", marker: .cross, dash: "6 3"),
+        "dysta": SeriesStyle(color: "#D55E00", marker: .circle),
+        "dysta-naive": SeriesStyle(color: "#0072B2", marker: .plus),
+        "dysta-oracle": SeriesStyle(color: "#7F7F7F", marker: .star, dash: "2 3"),
+        "dysta-hw": SeriesStyle(color: "#D55E00", marker: .square, dash: "6 3"),
+    ]
+
+    /// The colour of series `index` (for series that are not schedulers).
     public static func color(_ index: Int) -> String { palette[index % palette.count] }
+
+    /// The style of a series: the scheduler's own when `name` is one (options in brackets
+    /// ignored), else by position.
+    public static func style(for name: String, index: Int) -> SeriesStyle {
+        let base = name.split(separator: "[").first.map(String.init) ?? name
+        if let style = schedulerStyles[base] { return style }
+        let markers = SeriesStyle.Marker.allCases
+        return SeriesStyle(color: color(index), marker: markers[index % markers.count])
+    }
+
+    /// A marker centred at (x, y).
+    static func marker(_ shape: SeriesStyle.Marker, x: Double, y: Double, size: Double, color: String, hollow: Bool = false) -> String {
+        let fill = hollow ? "white" : color
+        let paint = "fill=\"\(fill)\" stroke=\"\(color)\" stroke-width=\"1.5\""
+        let r = size
+        func polygon(_ points: [(Double, Double)]) -> String {
+            "<polygon points=\"" + points.map { "\(f(x + $0.0 * r)),\(f(y + $0.1 * r))" }.joined(separator: " ") + "\" \(paint)/>\n"
+        }
+        switch shape {
+        case .circle: return "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"\(f(r))\" \(paint)/>\n"
+        case .square: return "<rect x=\"\(f(x - r * 0.9))\" y=\"\(f(y - r * 0.9))\" width=\"\(f(r * 1.8))\" height=\"\(f(r * 1.8))\" \(paint)/>\n"
+        case .triangle: return polygon([(0, -1.2), (1.1, 0.8), (-1.1, 0.8)])
+        case .triangleDown: return polygon([(0, 1.2), (1.1, -0.8), (-1.1, -0.8)])
+        case .diamond: return polygon([(0, -1.3), (1.1, 0), (0, 1.3), (-1.1, 0)])
+        case .star:
+            let points = (0..<10).map { k -> (Double, Double) in
+                let angle = Double(k) * Double.pi / 5 - Double.pi / 2
+                let radius = k % 2 == 0 ? 1.3 : 0.55
+                return (radius * cos(angle), radius * sin(angle))
+            }
+            return polygon(points)
+        case .cross:
+            return "<path d=\"M\(f(x - r)),\(f(y - r)) L\(f(x + r)),\(f(y + r)) M\(f(x - r)),\(f(y + r)) L\(f(x + r)),\(f(y - r))\" stroke=\"\(color)\" stroke-width=\"2.2\"/>\n"
+        case .plus:
+            return "<path d=\"M\(f(x - r * 1.2)),\(f(y)) L\(f(x + r * 1.2)),\(f(y)) M\(f(x)),\(f(y - r * 1.2)) L\(f(x)),\(f(y + r * 1.2))\" stroke=\"\(color)\" stroke-width=\"2.2\"/>\n"
+        }
+    }
 
     static func f(_ value: Double) -> String { String(format: "%.2f", value) }
 
@@ -58,6 +135,28 @@ public enum SVGPlot {
         return values
     }
 
+    /// Ticks of a log axis over [low, high] (> 0): powers of ten, with 2 and 5 when the range is short.
+    static func logTicks(_ low: Double, _ high: Double) -> [Double] {
+        guard low > 0, high > low else { return [low] }
+        let decades = Int(floor(log10(low)))...Int(ceil(log10(high)))
+        let steps: [Double] = decades.count <= 3 ? [1, 2, 5] : [1]
+        var values: [Double] = []
+        for decade in decades {
+            for step in steps {
+                let value = step * pow(10, Double(decade))
+                if value >= low * (1 - 1e-9) && value <= high * (1 + 1e-9) { values.append(value) }
+            }
+        }
+        return values.isEmpty ? [low, high] : values
+    }
+
+    /// Whether positive values spanning more than `ratio` are better shown on a log axis.
+    public static func wantsLogAxis(_ values: [Double], ratio: Double = 30) -> Bool {
+        let finite = values.filter(\.isFinite)
+        guard let low = finite.min(), let high = finite.max(), low > 0 else { return false }
+        return high / low > ratio
+    }
+
     static func label(_ value: Double) -> String {
         if value == 0 { return "0" }
         let magnitude = abs(value)
@@ -68,32 +167,64 @@ public enum SVGPlot {
 
     /// Frame geometry shared by the x-y charts.
     struct Frame {
-        let width = 640.0, height = 420.0
+        let width = 640.0
         let left = 78.0, right = 170.0, top = 44.0, bottom = 58.0
+        /// Height of the plot area.
+        let plotHeight = 318.0
+        /// Lines of caption text under the axis label.
+        var captionLines: [String] = []
+        var height: Double { top + plotHeight + bottom + Double(captionLines.count) * 15 }
         var plotWidth: Double { width - left - right }
-        var plotHeight: Double { height - top - bottom }
+
+        init(caption: String? = nil) {
+            captionLines = caption.map { Frame.wrap($0, width: 96) } ?? []
+        }
+
+        /// Words of `text` in lines of at most `width` characters.
+        static func wrap(_ text: String, width: Int) -> [String] {
+            var lines: [String] = []
+            var line = ""
+            for word in text.split(separator: " ") {
+                if !line.isEmpty && line.count + 1 + word.count > width {
+                    lines.append(line)
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : " ") + word
+            }
+            if !line.isEmpty { lines.append(line) }
+            return lines
+        }
     }
 
     static func header(_ frame: Frame, title: String) -> String {
-        """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(frame.width))" height="\(Int(frame.height))" viewBox="0 0 \(Int(frame.width)) \(Int(frame.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(f(frame.left + frame.plotWidth / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\(escape(title))</text>
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(frame.width))" height="\(Int(frame.height))" viewBox="0 0 \(Int(frame.width)) \(Int(frame.height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(f(frame.left + frame.plotWidth / 2))" y="24" text-anchor="middle" font-size="15" font-weight="bold">\(escape(title))</text>
 
-        """
+            """
+        for (index, line) in frame.captionLines.enumerated() {
+            let y = frame.top + frame.plotHeight + frame.bottom + 6 + Double(index) * 15
+            svg += "<text x=\"12\" y=\"\(f(y))\" font-size=\"11\" fill=\"#333333\">\(escape(line))</text>\n"
+        }
+        return svg
     }
 
     /// Axes, grid and labels; returns the SVG and the two mapping functions.
     static func axes(
         _ frame: Frame, xRange: (Double, Double), yRange: (Double, Double), xLabel: String, yLabel: String,
-        xTicks: [Double]? = nil, xTickLabels: [String]? = nil
+        xTicks: [Double]? = nil, xTickLabels: [String]? = nil, logY: Bool = false
     ) -> (svg: String, x: (Double) -> Double, y: (Double) -> Double) {
         let (x0, x1) = xRange
-        let (y0, y1) = yRange
+        let (y0, y1) = logY ? (log10(yRange.0), log10(yRange.1)) : yRange
         let mapX: (Double) -> Double = { frame.left + (x1 > x0 ? ($0 - x0) / (x1 - x0) : 0.5) * frame.plotWidth }
-        let mapY: (Double) -> Double = { frame.top + frame.plotHeight - (y1 > y0 ? ($0 - y0) / (y1 - y0) : 0.5) * frame.plotHeight }
+        let mapY: (Double) -> Double = { value in
+            let v = logY ? log10(max(value, yRange.0)) : value
+            return frame.top + frame.plotHeight - (y1 > y0 ? (v - y0) / (y1 - y0) : 0.5) * frame.plotHeight
+        }
         var svg = ""
-        for tick in ticks(y0, y1) {
+        let yTicks = logY ? logTicks(yRange.0, yRange.1) : ticks(y0, y1)
+        for tick in yTicks {
             let y = mapY(tick)
             svg += "<line x1=\"\(f(frame.left))\" y1=\"\(f(y))\" x2=\"\(f(frame.left + frame.plotWidth))\" y2=\"\(f(y))\" stroke=\"#e0e0e0\"/>\n"
             svg += "<text x=\"\(f(frame.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(label(tick))</text>\n"
@@ -106,22 +237,26 @@ public enum SVGPlot {
             svg += "<text x=\"\(f(x))\" y=\"\(f(frame.top + frame.plotHeight + 19))\" text-anchor=\"middle\">\(escape(text))</text>\n"
         }
         svg += "<rect x=\"\(f(frame.left))\" y=\"\(f(frame.top))\" width=\"\(f(frame.plotWidth))\" height=\"\(f(frame.plotHeight))\" fill=\"none\" stroke=\"black\"/>\n"
-        svg += "<text x=\"\(f(frame.left + frame.plotWidth / 2))\" y=\"\(f(frame.height - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
+        svg += "<text x=\"\(f(frame.left + frame.plotWidth / 2))\" y=\"\(f(frame.top + frame.plotHeight + frame.bottom - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         let cy = frame.top + frame.plotHeight / 2
         svg += "<text x=\"18\" y=\"\(f(cy))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(cy)))\">\(escape(yLabel))</text>\n"
         return (svg, mapX, mapY)
     }
 
-    static func legend(_ frame: Frame, names: [String], marker: Bool = true) -> String {
+    static func legend(_ frame: Frame, names: [String], marker: Bool = true, line: Bool = true) -> String {
         var svg = ""
         let x = frame.left + frame.plotWidth + 14
         for (index, name) in names.enumerated() {
             let y = frame.top + 10 + Double(index) * 18
+            let style = style(for: name, index: index)
             if marker {
-                svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(color(index))\" stroke-width=\"2\"/>\n"
-                svg += "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y))\" r=\"3.5\" fill=\"\(color(index))\"/>\n"
+                if line {
+                    let dash = style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
+                    svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(style.color)\" stroke-width=\"2\"\(dash)/>\n"
+                }
+                svg += Self.marker(style.marker, x: x + 11, y: y, size: 4, color: style.color, hollow: !line)
             } else {
-                svg += "<rect x=\"\(f(x + 4))\" y=\"\(f(y - 6))\" width=\"14\" height=\"12\" fill=\"\(color(index))\"/>\n"
+                svg += "<rect x=\"\(f(x + 4))\" y=\"\(f(y - 6))\" width=\"14\" height=\"12\" fill=\"\(style.color)\"/>\n"
             }
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(escape(name))</text>\n"
         }
@@ -147,66 +282,89 @@ public enum SVGPlot {
     }
 
     /// A line plot of several series over a shared x axis, with error bars.
+    ///
+    /// With `categoricalX` the series are dodged: each is shifted by a small, fixed fraction of
+    /// a category so that equal values stay visible side by side. `logY` nil chooses a log
+    /// axis when the positive values span more than 30×.
     public static func lines(
         title: String, xLabel: String, yLabel: String, series: [PlotSeries], xTickLabels: [String]? = nil,
-        categoricalX: [Double]? = nil
+        categoricalX: [Double]? = nil, logY: Bool? = false, caption: String? = nil
     ) -> String {
-        let frame = Frame()
+        let frame = Frame(caption: caption)
         let allX = series.flatMap { $0.points.map(\.x) }
+        let values = series.flatMap { $0.points.map(\.y) }
+        let useLog = logY ?? wantsLogAxis(values)
         let allY = series.flatMap { $0.points.flatMap { [$0.y - ($0.yError ?? 0), $0.y + ($0.yError ?? 0)] } }
         var xRange = range(allX, includeZero: false)
+        var dodge = 0.0
         if let categoricalX, let first = categoricalX.first, let last = categoricalX.last {
             xRange = (first - 0.5, last + 0.5)
+            dodge = series.count > 1 ? min(0.5 / Double(series.count), 0.06) : 0
         }
+        let yRange = useLog ? logRange(values + allY) : range(allY, includeZero: true)
         let (axesSVG, mapX, mapY) = axes(
-            frame, xRange: xRange, yRange: range(allY, includeZero: true), xLabel: xLabel, yLabel: yLabel,
-            xTicks: categoricalX, xTickLabels: xTickLabels)
+            frame, xRange: xRange, yRange: yRange, xLabel: xLabel + (useLog ? "" : ""), yLabel: yLabel + (useLog ? " (log scale)" : ""),
+            xTicks: categoricalX, xTickLabels: xTickLabels, logY: useLog)
         var svg = header(frame, title: title) + axesSVG
         for (index, item) in series.enumerated() {
-            let c = color(index)
-            let path = item.points.map { "\(f(mapX($0.x))),\(f(mapY($0.y)))" }.joined(separator: " ")
+            let style = style(for: item.name, index: index)
+            let shift = (Double(index) - Double(series.count - 1) / 2) * dodge
+            let path = item.points.map { "\(f(mapX($0.x + shift))),\(f(mapY($0.y)))" }.joined(separator: " ")
+            let dash = style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
             svg += "<g class=\"series\" data-name=\"\(escape(item.name))\">\n"
-            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(c)\" stroke-width=\"2\"/>\n"
+            svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(style.color)\" stroke-width=\"2\"\(dash)/>\n"
             for point in item.points {
+                let x = mapX(point.x + shift)
                 if let error = point.yError, error > 0 {
-                    svg += errorBar(x: mapX(point.x), low: mapY(point.y - error), high: mapY(point.y + error), color: c)
+                    svg += errorBar(x: x, low: mapY(point.y - error), high: mapY(point.y + error), color: style.color)
                 }
-                svg += "<circle cx=\"\(f(mapX(point.x)))\" cy=\"\(f(mapY(point.y)))\" r=\"3.5\" fill=\"\(c)\"/>\n"
+                svg += marker(style.marker, x: x, y: mapY(point.y), size: 4, color: style.color)
             }
             svg += "</g>\n"
         }
         return svg + legend(frame, names: series.map(\.name)) + "</svg>\n"
     }
 
-    /// A scatter plot: one labelled point (with x and y error bars) per series.
-    public static func scatter(title: String, xLabel: String, yLabel: String, series: [PlotSeries]) -> String {
-        let frame = Frame()
+    /// A log axis range covering the positive values (with a little room).
+    static func logRange(_ values: [Double]) -> (Double, Double) {
+        let positive = values.filter { $0 > 0 && $0.isFinite }
+        guard let low = positive.min(), let high = positive.max() else { return (0.1, 1) }
+        return (low / 1.25, high * 1.25)
+    }
+
+    /// A scatter plot: one point (with x and y error bars) per series and point.
+    ///
+    /// Markers are hollow and shrink with the series index, so points that coincide show as
+    /// nested shapes instead of hiding each other.
+    public static func scatter(title: String, xLabel: String, yLabel: String, series: [PlotSeries], caption: String? = nil) -> String {
+        let frame = Frame(caption: caption)
         let allX = series.flatMap { $0.points.flatMap { [$0.x - ($0.xError ?? 0), $0.x + ($0.xError ?? 0)] } }
         let allY = series.flatMap { $0.points.flatMap { [$0.y - ($0.yError ?? 0), $0.y + ($0.yError ?? 0)] } }
         let (axesSVG, mapX, mapY) = axes(
             frame, xRange: range(allX, includeZero: true), yRange: range(allY, includeZero: true), xLabel: xLabel, yLabel: yLabel)
         var svg = header(frame, title: title) + axesSVG
         for (index, item) in series.enumerated() {
-            let c = color(index)
+            let style = style(for: item.name, index: index)
             svg += "<g class=\"series\" data-name=\"\(escape(item.name))\">\n"
             for point in item.points {
                 let x = mapX(point.x), y = mapY(point.y)
                 if let error = point.yError, error > 0 {
-                    svg += errorBar(x: x, low: mapY(point.y - error), high: mapY(point.y + error), color: c)
+                    svg += errorBar(x: x, low: mapY(point.y - error), high: mapY(point.y + error), color: style.color)
                 }
                 if let error = point.xError, error > 0 {
-                    svg += "<line x1=\"\(f(mapX(point.x - error)))\" y1=\"\(f(y))\" x2=\"\(f(mapX(point.x + error)))\" y2=\"\(f(y))\" stroke=\"\(c)\"/>\n"
+                    svg += "<line x1=\"\(f(mapX(point.x - error)))\" y1=\"\(f(y))\" x2=\"\(f(mapX(point.x + error)))\" y2=\"\(f(y))\" stroke=\"\(style.color)\"/>\n"
                 }
-                svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"5\" fill=\"\(c)\" fill-opacity=\"0.85\"/>\n"
+                let size = max(3, 9 - Double(index) * 1.1)
+                svg += marker(style.marker, x: x, y: y, size: size, color: style.color, hollow: true)
             }
             svg += "</g>\n"
         }
-        return svg + legend(frame, names: series.map(\.name)) + "</svg>\n"
+        return svg + legend(frame, names: series.map(\.name), line: false) + "</svg>\n"
     }
 
     /// Grouped bars: one group per category, one bar per series, with error bars.
-    public static func bars(title: String, yLabel: String, categories: [String], series: [PlotSeries]) -> String {
-        let frame = Frame()
+    public static func bars(title: String, yLabel: String, categories: [String], series: [PlotSeries], caption: String? = nil) -> String {
+        let frame = Frame(caption: caption)
         let allY = series.flatMap { $0.points.map { $0.y + ($0.yError ?? 0) } }
         let positions = categories.indices.map(Double.init)
         let (axesSVG, mapX, mapY) = axes(
@@ -216,7 +374,7 @@ public enum SVGPlot {
         let groupWidth = frame.plotWidth / Double(max(categories.count, 1)) * 0.8
         let barWidth = groupWidth / Double(max(series.count, 1))
         for (index, item) in series.enumerated() {
-            let c = color(index)
+            let c = style(for: item.name, index: index).color
             svg += "<g class=\"series\" data-name=\"\(escape(item.name))\">\n"
             for point in item.points {
                 let x = mapX(point.x) - groupWidth / 2 + barWidth * Double(index)

@@ -13,15 +13,23 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     var elements: [String: Int] = [:]
     var seriesNames: [String] = []
     var texts: [String] = []
+    /// Elements drawn inside a series group (markers, lines, error bars, bars).
+    var seriesElements: [String: Int] = [:]
     var current = ""
+    var inSeries = false
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         elements[name, default: 0] += 1
-        if name == "g", let series = attributes["data-name"] { seriesNames.append(series) }
+        if inSeries { seriesElements[name, default: 0] += 1 }
+        if name == "g", let series = attributes["data-name"] {
+            seriesNames.append(series)
+            inSeries = true
+        }
         current = ""
     }
     func parser(_ parser: XMLParser, foundCharacters string: String) { current += string }
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         if name == "text" { texts.append(current) }
+        if name == "g" { inSeries = false }
     }
 
     /// Parses; returns nil when the text is not well-formed XML.
@@ -54,7 +62,9 @@ struct SVGTests {
 
     @Test func scatterBarsAndHeatmapAreWellFormed() throws {
         let scatter = try #require(SVGInspector.inspect(SVGPlot.scatter(title: "S", xLabel: "violation (%)", yLabel: "ANTT", series: series)))
-        #expect(scatter.seriesNames.count == 2 && scatter.elements["circle", default: 0] >= 4)
+        // One marker per point (the shapes depend on the series): circles, polygons or paths.
+        let markers = ["circle", "polygon", "path", "rect"].map { scatter.seriesElements[$0, default: 0] }.reduce(0, +)
+        #expect(scatter.seriesNames.count == 2 && markers >= 4)
         let bars = try #require(SVGInspector.inspect(SVGPlot.bars(title: "B", yLabel: "ANTT", categories: ["a", "b"], series: series)))
         #expect(bars.seriesNames.count == 2)
         #expect(bars.texts.contains("a") && bars.texts.contains("b"))
@@ -68,5 +78,56 @@ struct SVGTests {
         let svg = SVGPlot.lines(title: "flat", xLabel: "x", yLabel: "y", series: flat)
         #expect(SVGInspector.inspect(svg) != nil)
         #expect(!svg.contains("nan") && !svg.contains("inf"))
+    }
+}
+
+@Suite("Figure styles and dysta plot")
+struct FigureStyleTests {
+    @Test func everySchedulerKeepsOneDistinctStyleInEveryFigure() {
+        let names = ["fcfs", "sjf", "sjf-sparse", "prema", "prema-sparse", "planaria", "sdrm3", "sdrm3-sparse", "dysta", "dysta-naive", "dysta-oracle", "dysta-hw"]
+        let styles = names.map { SVGPlot.style(for: $0, index: 0) }
+        #expect(Set(styles.map { "\($0.color)|\($0.marker)|\($0.dash ?? "")" }).count == names.count)
+        // The index does not matter for a scheduler; options in brackets keep the base style.
+        #expect(SVGPlot.style(for: "dysta", index: 7) == SVGPlot.style(for: "dysta", index: 0))
+        #expect(SVGPlot.style(for: "dysta-hw[preset=w16]", index: 3) == SVGPlot.style(for: "dysta-hw", index: 0))
+        // FCFS and Dysta are not two blues any more.
+        #expect(SVGPlot.style(for: "fcfs", index: 0).color != SVGPlot.style(for: "dysta", index: 1).color)
+    }
+
+    @Test func overlappingLinesAreDodgedAndWideRangesGoLog() {
+        let series = ["dysta", "dysta-oracle"].map { name in
+            PlotSeries(name: name, points: [PlotPoint(x: 0, y: 1), PlotPoint(x: 1, y: 200)])
+        }
+        let svg = SVGPlot.lines(title: "t", xLabel: "x", yLabel: "ANTT", series: series, categoricalX: [0, 1], logY: nil, caption: "Error bars: none.")
+        let polylines = svg.components(separatedBy: "<polyline points=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+        #expect(polylines.count == 2)
+        #expect(polylines[0] != polylines[1], "equal series must not be drawn on top of each other")
+        #expect(svg.contains("(log scale)"))
+        #expect(svg.contains("Error bars: none."))
+        let linear = SVGPlot.lines(title: "t", xLabel: "x", yLabel: "v", series: series, categoricalX: [0, 1], logY: false)
+        #expect(!linear.contains("(log scale)"))
+        #expect((try? XMLDocument(xmlString: svg)) != nil)
+    }
+
+    @Test func plotDrawsFacetsAndRefusesAmbiguousRows() throws {
+        let csv = """
+            workload,load,scheduler,antt,antt_ci95
+            cnn,0.5,fcfs,2,0.1
+            cnn,0.5,dysta,1.5,0.2
+            cnn,0.8,fcfs,4,0.3
+            cnn,0.8,dysta,2,
+            attention,0.5,fcfs,3,0.1
+
+            """
+        let table = try CSVTable(data: Data(csv.utf8), path: "s.csv")
+        let figures = try SweepPlot(x: "load", y: "antt", series: "scheduler", facet: "workload").render(table)
+        #expect(figures.map(\.facet) == ["cnn", "attention"])
+        #expect(figures[0].svg.contains("data-name=\"dysta\"") && figures[0].svg.contains("95% confidence interval of column antt_ci95"))
+        #expect(throws: DystaError("several rows give fcfs at load = 0.5 (line 6): filter with --where or split with --facet", file: "s.csv")) {
+            try SweepPlot(x: "load", y: "antt", series: "scheduler").render(table)
+        }
+        #expect(throws: DystaError("no row matches the filters", file: "s.csv")) {
+            try SweepPlot(x: "load", y: "antt", filters: [("workload", "mobile")]).render(table)
+        }
     }
 }
