@@ -13,7 +13,8 @@ let package = Package(
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
                 "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
             ]),
-        .executable(name: "dysta", targets: ["DystaCLI"]),
+        .library(name: "DystaCLI", targets: ["DystaCLI"]),
+        .executable(name: "dysta", targets: ["dysta"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,13 +50,21 @@ let package = Package(
                 "DystaReports", "DystaBenchmark", "DystaHardware",
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .executableTarget(
+        // The `dysta` command line as a library (DystaCommandLine.main(registries:)).
+        .target(
             name: "DystaCLI",
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
                 "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The `dysta` executable.
+        .executableTarget(name: "dysta", dependencies: ["DystaCLI"]),
+        // The example package's program (Examples/custom-policy), compiled here so the tests run it.
+        .executableTarget(
+            name: "my-dysta",
+            dependencies: ["DystaCLI", "DystaExperiments", "DystaScheduling"],
+            path: "Examples/custom-policy/Sources/my-dysta"),
         .target(
             name: "DystaTestSupport",
             dependencies: ["DystaCore", "DystaTraces", "DystaAccelerators"],
@@ -80,6 +89,6 @@ let package = Package(
             name: "DystaExperimentsTests", dependencies: ["DystaExperiments", "DystaTestSupport"]),
         .testTarget(
             name: "DystaCLITests",
-            dependencies: ["DystaCLI", "DystaTestSupport"]),
+            dependencies: ["DystaCLI", "dysta", "my-dysta", "DystaTestSupport"]),
     ]
 )

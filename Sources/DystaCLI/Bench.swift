@@ -16,7 +16,7 @@ struct Bench: ParsableCommand {
 
     @Option(help: "Shipped workload.")
     var workload: String = "attention"
-    @Option(help: ArgumentHelp("Schedulers (default: the \(PolicyRegistry.standard.names.count) policies of the paper; see 'dysta list').", valueName: "a,b"))
+    @Option(help: ArgumentHelp("Schedulers (default: every registered policy but dysta-hw; see 'dysta list').", valueName: "a,b"))
     var schedulers: String?
     @Option(help: ArgumentHelp("Offered loads ρ.", valueName: "l1,l2"))
     var loads: String = "0.5,0.95,1.5"
@@ -47,16 +47,16 @@ struct Bench: ParsableCommand {
     func run() throws {
         if grid { return try runGrid() }
         let workload = try Benchmark.load(self.workload)
-        let profile = try AcceleratorRegistry.standard.make(workload.defaultAccelerator).profile(workload)
+        let profile = try Registries.current.accelerators.make(workload.defaultAccelerator).profile(workload)
         let registry = try hardwareOptions.registry()
-        let names = schedulers.map(parseList) ?? PolicyRegistry.standard.names
+        let names = schedulers.map(parseList) ?? Registries.current.policies.names
         for name in names { _ = try registry.make(name) }
         let loadValues = try parseNumbers(loads, flag: "loads", valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
         let counts = try parseNumbers(requests, flag: "requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
             .map { Int($0) }.sorted()
         let generator = RequestGenerator(profile: profile)
         let simulator = try Simulator(profile: profile, configuration: EngineConfiguration(indexesFreshRequests: !scanAll))
-        let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+        let predictor = try Registries.current.predictors.make("avg-ratio", semantics: .default)
         guard self.repeat >= 1 else { throw DystaError("--repeat: \(self.repeat) is not a positive integer") }
         let header = ["scheduler", "load ρ", "requests", "seconds", "decisions/s", "requests/s", "max queue", "peak MB"]
         var table = TextTable(header: header)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DystaCore
+import DystaExperiments
 import DystaHardware
 import DystaReports
 import DystaScheduling
@@ -49,7 +50,7 @@ struct HardwareCommand: ParsableCommand {
             guard chosenRate > 0, chosenRate.isFinite else { throw DystaError("--rate must be a positive number (got \(chosenRate))") }
             let stream = try generator.poisson(rate: chosenRate, count: requests, sloMultiplier: slo, seed: seed)
             var policy = DystaHardwarePolicy(configuration: try hardwareOptions.configuration(), beta: beta, recordsStimulus: true)
-            let predictor = try PredictorRegistry.standard.make("avg-ratio", semantics: .default)
+            let predictor = try Registries.current.predictors.make("avg-ratio", semantics: .default)
             _ = try Simulator(profile: profile).run(stream, policy: &policy, predictor: predictor)
             var recorder = policy.stimulus!
             recorder.comment("dysta hw export: \(workloadOptions.workloadLabel), rate \(formatNumber(chosenRate)) req/s, \(requests) requests, seed \(seed)")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DystaCore
 import DystaHardware
+import DystaExperiments
 import DystaScheduling
 
 /// The `dysta-hw` parameters (docs/hardware.md, "Parameters"): the base configuration of every
@@ -64,6 +65,6 @@ struct HardwareOptions: ParsableArguments {
     /// The validated base configuration.
     func configuration() throws -> HardwareConfiguration { try HardwareConfiguration.w32.applying(options) }
 
-    /// The policy registry of the command: the paper's policies plus `dysta-hw`.
-    func registry() throws -> PolicyRegistry { PolicyRegistry.withHardware(try configuration()) }
+    /// The policy registry of the command: the registered policies plus `dysta-hw`.
+    func registry() throws -> PolicyRegistry { Registries.current.policies.addingHardware(try configuration()) }
 }

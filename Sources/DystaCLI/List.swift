@@ -2,6 +2,7 @@ import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
 import DystaReports
+import DystaExperiments
 import DystaHardware
 import DystaScheduling
 import Foundation
@@ -13,11 +14,11 @@ struct List: ParsableCommand {
 
     func run() throws {
         var text = "schedulers (--schedulers):\n"
-        for entry in PolicyRegistry.withHardware().entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
+        for entry in Registries.current.policies.addingHardware(.w32).entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\npredictors (--predictor):\n"
-        for entry in PredictorRegistry.standard.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
+        for entry in Registries.current.predictors.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\naccelerators (--accelerator; parameters via --set key=value):\n"
-        for entry in AcceleratorRegistry.standard.entries {
+        for entry in Registries.current.accelerators.entries {
             text += "  \(pad(entry.name))\(entry.summary)\n"
             if !entry.parameterKeys.isEmpty { text += "  \(pad(""))parameters: \(entry.parameterKeys.joined(separator: ", "))\n" }
         }

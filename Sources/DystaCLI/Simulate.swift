@@ -20,7 +20,7 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var workloadOptions: WorkloadOptions
 
-    @Option(help: ArgumentHelp("Comma-separated schedulers (default: the \(PolicyRegistry.standard.names.count) policies of the paper; see 'dysta list').", valueName: "a,b,c"))
+    @Option(help: ArgumentHelp("Comma-separated schedulers (default: every registered policy but dysta-hw; see 'dysta list').", valueName: "a,b,c"))
     var schedulers: String?
 
     @Option(help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN — the paper's Fig. 13 rates; see also --load).")
@@ -95,7 +95,7 @@ struct Simulate: ParsableCommand {
         let workload = try workloadOptions.loadWorkload()
         let model = try workloadOptions.latencyModel(for: workload)
         let profile = try model.profile(workload)
-        let schedulerNames = schedulers.map(parseList) ?? PolicyRegistry.standard.names
+        let schedulerNames = schedulers.map(parseList) ?? Registries.current.policies.names
         let seedList = try parseSeeds(seeds)
         let engine = EngineConfiguration(semantics: semantics, accelerators: accelerators, switchCost: switchCost)
         let source: RequestSource
@@ -126,6 +126,7 @@ struct Simulate: ParsableCommand {
             profile: profile, schedulers: schedulerNames, parameters: PolicyParameters(alpha: alpha, beta: beta),
             predictor: predictor, engine: engine, seeds: seedList, source: source)
         comparison.policies = try hardwareOptions.registry()
+        comparison.predictors = Registries.current.predictors
         try comparison.validate()
 
         var settings: [(String, String)] = [

@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
     var loads: String?
     @Option(help: ArgumentHelp("SLO multipliers.", valueName: "m1,m2"))
     var slos: String?
-    @Option(help: ArgumentHelp("Schedulers (default: the \(PolicyRegistry.standard.names.count) policies of the paper; see 'dysta list').", valueName: "a,b"))
+    @Option(help: ArgumentHelp("Schedulers (default: every registered policy but dysta-hw; see 'dysta list').", valueName: "a,b"))
     var schedulers: String?
     @Option(help: "Seeds: a range (1-5) or a list.")
     var seeds: String?
@@ -105,7 +105,7 @@ struct SweepCommand: ParsableCommand {
         guard workloads != nil || scenarios != nil else { throw DystaError("give --workloads or --scenarios (or --experiment FILE)") }
         var grid = SweepGrid(
             workloads: workloads.map(parseList) ?? [], rates: try rates.map { try numbers($0, "rates") },
-            loads: try loads.map { try numbers($0, "loads") }, schedulers: schedulers.map(parseList) ?? PolicyRegistry.standard.names)
+            loads: try loads.map { try numbers($0, "loads") }, schedulers: schedulers.map(parseList) ?? Registries.current.policies.names)
         if let slos { grid.slos = try numbers(slos, "slos") }
         if let seeds { grid.seeds = try parseSeeds(seeds) }
         if let predictors { grid.predictors = parseList(predictors) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DystaAccelerators
 import DystaCore
+import DystaExperiments
 import DystaReports
 import Foundation
 
@@ -23,11 +24,11 @@ struct Trace: ParsableCommand {
             let workload = try workloadOptions.loadWorkload()
             var models: [any LatencyModel] = []
             if let named = workloadOptions.accelerator {
-                models = [try AcceleratorRegistry.standard.make(named, overrides: workloadOptions.parameterOverrides)]
+                models = [try Registries.current.accelerators.make(named, overrides: workloadOptions.parameterOverrides)]
             } else {
                 // Every model that can cost this workload's traces.
                 for name in ["sanger", "eyeriss-v2", "eyeriss-v2-artifact", "table"] {
-                    let model = try AcceleratorRegistry.standard.make(name)
+                    let model = try Registries.current.accelerators.make(name)
                     if (try? model.latencies(for: workload.variants[0])) != nil { models.append(model) }
                 }
                 if workload.kind == .attention, workload.variants[0].trace.values(.seqLen) != nil {

@@ -2,6 +2,7 @@ import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
 import DystaCore
+import DystaExperiments
 import DystaReports
 import DystaTraces
 import Foundation
@@ -53,7 +54,7 @@ struct WorkloadOptions: ParsableArguments {
         if seqLen != nil && name != "sanger" {
             throw DystaError("--seq-len applies to the sanger latency model, not '\(name)'")
         }
-        return try AcceleratorRegistry.standard.make(name, overrides: overrides)
+        return try Registries.current.accelerators.make(name, overrides: overrides)
     }
 
     /// A short description of where the workload came from.

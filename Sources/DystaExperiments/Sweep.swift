@@ -66,12 +66,12 @@ public struct Sweep: Sendable {
     }
 
     /// Loads each workload of the grid with its latency model.
-    func profiles() throws -> [String: WorkloadProfile] {
+    func profiles(_ registries: Registries) throws -> [String: WorkloadProfile] {
         var result: [String: WorkloadProfile] = [:]
         let names = grid.workloads + (grid.scenarios ?? []).compactMap { try? Scenario.named($0).workload }
         for name in names where result[name] == nil {
             let workload = try Benchmark.load(name)
-            let model = try AcceleratorRegistry.standard.make(grid.accelerator ?? workload.defaultAccelerator)
+            let model = try registries.accelerators.make(grid.accelerator ?? workload.defaultAccelerator)
             result[name] = try model.profile(workload)
         }
         return result
@@ -83,10 +83,12 @@ public struct Sweep: Sendable {
         let semantics = Semantics(rawValue: grid.semantics) ?? .default
         let engine = EngineConfiguration(semantics: semantics, accelerators: grid.accelerators, switchCost: grid.switchCost)
         try engine.validate()
-        let policies = try grid.policyRegistry()
+        // Read once here: worker threads do not inherit task-local values.
+        let registries = Registries.current
+        let policies = try grid.policyRegistry(registries.policies)
         for name in grid.schedulers { _ = try policies.make(name) }
-        for name in grid.predictors { _ = try PredictorRegistry.standard.make(name, semantics: semantics) }
-        let profiles = try profiles()
+        for name in grid.predictors { _ = try registries.predictors.make(name, semantics: semantics) }
+        let profiles = try profiles(registries)
         let cells = grid.cells
         let seeds = grid.seeds
         var selected: [(job: Int, cell: SweepCell, seed: UInt64)] = []
@@ -109,7 +111,7 @@ public struct Sweep: Sendable {
                 let outcome = Result {
                     try Self.execute(
                         cell: cell, seed: seed, job: job, profile: profiles[cell.scenario?.workload ?? cell.workload]!, grid: grid, engine: engine,
-                        policies: policies)
+                        policies: policies, predictors: registries.predictors)
                 }
                 results.set(index, outcome)
                 progress?(done.increment(), jobs.count)
@@ -121,7 +123,7 @@ public struct Sweep: Sendable {
     /// Runs one (cell, seed).
     static func execute(
         cell: SweepCell, seed: UInt64, job: Int, profile: WorkloadProfile, grid: SweepGrid, engine: EngineConfiguration,
-        policies: PolicyRegistry
+        policies: PolicyRegistry, predictors: PredictorRegistry
     ) throws -> SweepRun {
         var configuration = engine
         let requests: [Request]
@@ -139,20 +141,20 @@ public struct Sweep: Sendable {
             requests = try generator.poisson(rate: rate, count: grid.requests, sloMultiplier: cell.slo, seed: seed)
         }
         var policy = try policies.make(cell.scheduler, parameters: PolicyParameters(alpha: cell.alpha, beta: cell.beta))
-        let predictor = try PredictorRegistry.standard.make(cell.predictor, semantics: engine.semantics)
+        let predictor = try predictors.make(cell.predictor, semantics: engine.semantics)
         let simulation = try Simulator(profile: profile, configuration: configuration).run(requests, policy: &policy, predictor: predictor)
         return SweepRun(job: job, cell: cell, seed: seed, rate: rate, load: load, metrics: RunMetrics(simulation.requests))
     }
 }
 
 extension SweepGrid {
-    /// The paper's policies plus `dysta-hw` configured by ``hardware``.
-    public func policyRegistry() throws -> PolicyRegistry {
+    /// `base` (default: the paper's policies) plus `dysta-hw` configured by ``hardware``.
+    public func policyRegistry(_ base: PolicyRegistry = .standard) throws -> PolicyRegistry {
         let options = (hardware ?? [:]).sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
         // The preset first: it resets the widths the other keys may set.
         let ordered = options.filter { $0.name == "preset" } + options.filter { $0.name != "preset" }
         do {
-            return PolicyRegistry.withHardware(try HardwareConfiguration.w32.applying(ordered))
+            return base.addingHardware(try HardwareConfiguration.w32.applying(ordered))
         } catch let error as DystaError {
             throw DystaError("experiment key 'hardware': \(error.message)")
         }

@@ -4,11 +4,16 @@ import Testing
 
 /// Runs the built `dysta` executable; returns (exit status, stdout, stderr).
 func dysta(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+    try run(executable: "dysta", arguments)
+}
+
+/// Runs a built executable of the package (`dysta`, or the example package's `my-dysta`).
+func run(executable name: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-    var executable = directory.appendingPathComponent("dysta")
+    var executable = directory.appendingPathComponent(name)
     if !FileManager.default.fileExists(atPath: executable.path) {
         // macOS: the test bundle's executable sits inside the .xctest bundle.
-        executable = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("dysta")
+        executable = Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
     }
     let process = Process()
     process.executableURL = executable
