@@ -1,6 +1,6 @@
 import DystaCore
 
-/// The Eyeriss-V2 sparse CNN latency model (SPEC §7), corrected or in the artifact's form.
+/// The Eyeriss-V2 sparse CNN latency model (docs/accelerators.md), corrected or in the artifact's form.
 ///
 /// cycles = ⌊(4·V + A + 2·M1·S1·M2·S2·Nnz) / PEs⌋, latency = cycles / clock, where V is the
 /// effectual MAC count, A the address checks of the mapping and Nnz the non-empty input

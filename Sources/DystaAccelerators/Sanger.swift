@@ -1,6 +1,6 @@
 import DystaCore
 
-/// The Sanger attention accelerator latency model (SPEC §7), with every constant exposed.
+/// The Sanger attention accelerator latency model (docs/accelerators.md), with every constant exposed.
 ///
 /// For one attention layer with density d, load balance b and sequence length Lq:
 /// subrows = d / b / packFactor · Lq; linear = Lq·H·H·2·3 / 1e9 / G with G = TH·PEs·2·f/1e9;

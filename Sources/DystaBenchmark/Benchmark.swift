@@ -46,8 +46,13 @@ public enum Benchmark {
     public static func load(_ name: String) throws -> Workload {
         let names = workloadNames
         guard let directory, names.contains(name) else {
-            throw DystaError(
-                "unknown workload '\(name)' (shipped: \(names.isEmpty ? "none found" : names.joined(separator: ", ")))")
+            if names.isEmpty {
+                throw DystaError(
+                    "unknown workload '\(name)': no shipped workloads found next to this binary — copy the "
+                        + "Dysta_DystaBenchmark.resources folder beside it, or set DYSTA_BENCHMARK_DIR to a folder of "
+                        + "workloads (see README, 'Installing the binary'), or use --traces DIR")
+            }
+            throw DystaError("unknown workload '\(name)' (shipped: \(names.joined(separator: ", ")))")
         }
         return try NativeTraceLoader.loadDirectory(directory.appendingPathComponent(name))
     }

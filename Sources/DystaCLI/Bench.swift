@@ -92,8 +92,10 @@ struct Bench: ParsableCommand {
                             ("requests_per_second", .number(Double(count) / seconds)),
                             ("max_queue", .integer(run?.maxReadyQueue ?? 0)), ("peak_mb", .optional(peak)),
                         ]))
-                    if format == .table {
-                        FileHandle.standardError.write(Data((row.joined(separator: "  ") + "\n").utf8))
+                    // Progress while the table is being built — only when the table goes elsewhere than the
+                    // terminal (else every row would show twice).
+                    if format == .table && isatty(STDOUT_FILENO) == 0 {
+                        FileHandle.standardError.write(Data(("bench: " + row.joined(separator: "  ") + "\n").utf8))
                     }
                     if seconds > skipAfter { break }
                 }

@@ -38,7 +38,7 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed.", valueName: "seeds"))
     var seeds: String = "1-5"
 
-    @Option(help: "Rules: default (corrected, SPEC §4) or artifact (the paper artifact's exact rules, SPEC §8).")
+    @Option(help: "Rules: default (corrected) or artifact (the paper artifact's exact rules, bugs included); see docs/semantics.md.")
     var semantics: Semantics = .default
 
     @Option(help: "Sparsity predictor turning measured sparsity into γ (see 'dysta list').")

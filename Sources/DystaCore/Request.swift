@@ -49,8 +49,8 @@ extension Array where Element == Request {
 
 /// Which rules the engine and the policies follow.
 public enum Semantics: String, Sendable, CaseIterable {
-    /// The corrected rules of the specification (SPEC §4–5).
+    /// The corrected rules of the specification (docs/semantics.md).
     case `default`
-    /// The paper artifact's exact rules, bugs included (SPEC §8).
+    /// The paper artifact's exact rules, bugs included (docs/semantics.md).
     case artifact
 }

@@ -145,7 +145,7 @@ public enum ResultsReport {
               0.2–3.6% across inputs and attention sparsity is mostly sentence length
               (`docs/benchmark.md`), so the γ correction has little to add beyond the static
               tables; the paper's traces are not public.
-            - *Artifact behaviours (SPEC §8).* The paper's numbers come from the artifact's
+            - *Artifact behaviours (docs/semantics.md).* The paper's numbers come from the artifact's
               rules: samples limited to 0…6, the clock jumping backwards when the queue empties,
               PREMA's quadratic token growth and stale γ. `dysta reproduce all --semantics
               artifact` reruns everything under those rules.

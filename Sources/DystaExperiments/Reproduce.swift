@@ -6,7 +6,7 @@ import DystaReports
 import DystaSimulation
 import Foundation
 
-/// The paper's experiments (SPEC §9) on the project's benchmark, with data, figures and a report.
+/// The paper's experiments (docs/experiments.md) on the project's benchmark, with data, figures and a report.
 ///
 /// Arrival rates: the paper's rates (attention 10–40 req/s, CNN 2–6 req/s) were chosen for its
 /// own traces. This benchmark's latencies differ, so each paper rate is mapped to an offered

@@ -86,7 +86,7 @@ public struct ReadyRequest: Sendable {
 /// counts both.
 public struct ReadyQueue: Sendable {
     /// The scanned ready requests.
-    @usableFromInline internal(set) var elements: ContiguousArray<ReadyRequest> = []
+    @usableFromInline var elements: ContiguousArray<ReadyRequest> = []
     /// Fresh requests held out of the scan (nil unless the engine indexes them for this policy).
     public let fresh: FreshIndex?
     /// Position tracking and a key heap over the scanned requests (with ``fresh`` only).

@@ -3,7 +3,7 @@ import DystaScheduling
 
 /// How the engine runs a request stream.
 public struct EngineConfiguration: Sendable, Equatable {
-    /// Which rules to follow (default: the corrected rules of SPEC §4).
+    /// Which rules to follow (default: the corrected rules of docs/semantics.md).
     public var semantics: Semantics
     /// Number of identical accelerators sharing one ready queue (≥ 1; artifact semantics: 1).
     public var accelerators: Int
@@ -336,7 +336,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         }
     }
 
-    /// SPEC §4 with k accelerators sharing one ready queue.
+    /// The default rules (docs/semantics.md) with k accelerators sharing one ready queue.
     mutating func runDefault() throws {
         let k = configuration.accelerators
         let skipsForcedDecisions = k == 1 && policy.skipsForcedDecisions && !observesExecution
@@ -402,7 +402,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         }
     }
 
-    /// The artifact's loop (SPEC §8): strict `<` admission, one admission and a clock jump
+    /// The artifact's loop (docs/semantics.md): strict `<` admission, one admission and a clock jump
     /// (possibly backwards) when the queue is empty.
     mutating func runArtifact() throws {
         var time = 0.0

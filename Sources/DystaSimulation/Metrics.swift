@@ -1,6 +1,6 @@
 import DystaCore
 
-/// The paper's metrics of one run (SPEC §6); `nil` where a metric is undefined.
+/// The paper's metrics of one run (docs/semantics.md); `nil` where a metric is undefined.
 public struct RunMetrics: Sendable, Equatable {
     /// Number of requests.
     public var count: Int

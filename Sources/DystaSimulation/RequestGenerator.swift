@@ -1,7 +1,7 @@
 import DystaCore
 import Foundation
 
-/// Generates request streams (SPEC §3) from separate seeded random streams per purpose.
+/// Generates request streams (docs/semantics.md) from separate seeded random streams per purpose.
 public struct RequestGenerator: Sendable {
     /// The workload the requests are for.
     public let profile: WorkloadProfile

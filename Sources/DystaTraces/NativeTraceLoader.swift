@@ -35,7 +35,7 @@ public struct WorkloadManifest: Codable, Sendable {
         public var weightTotal: Int?
         public var c0: Int?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case name, type, heads, hidden, headDim = "head_dim", C, M, R, S, stride, padding, groups
             case H, W, E, F, weightNonzeros = "weight_nonzeros", weightTotal = "weight_total", c0
         }
@@ -51,6 +51,31 @@ public struct WorkloadManifest: Codable, Sendable {
 
 /// Loads native trace directories (`workload.json` plus one CSV per variant).
 public enum NativeTraceLoader {
+    /// Keys a manifest may have at the top level, per model and per layer (docs/trace-format.md).
+    static let manifestKeys: Set<String> = ["format", "name", "kind", "accelerator", "description", "models", "provenance"]
+    static let modelKeys: Set<String> = ["name", "architecture", "pattern", "file", "samples", "layers"]
+    static let layerKeys: Set<String> = Set(WorkloadManifest.Layer.CodingKeys.allCases.map(\.stringValue))
+
+    /// Throws naming the first key the format does not define (a misspelt key would otherwise
+    /// be silently ignored).
+    static func rejectUnknownKeys(_ data: Data, path: String) throws {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        func check(_ dictionary: [String: Any], _ known: Set<String>, _ where_: String) throws {
+            for key in dictionary.keys.sorted() where !known.contains(key) {
+                throw DystaError("\(where_)unknown key '\(key)' (known: \(known.sorted().joined(separator: ", ")))", file: path)
+            }
+        }
+        try check(object, manifestKeys, "")
+        for (index, model) in ((object["models"] as? [Any]) ?? []).enumerated() {
+            guard let model = model as? [String: Any] else { continue }
+            try check(model, modelKeys, "models[\(index)]: ")
+            for (layerIndex, layer) in ((model["layers"] as? [Any]) ?? []).enumerated() {
+                guard let layer = layer as? [String: Any] else { continue }
+                try check(layer, layerKeys, "models[\(index)] layers[\(layerIndex)]: ")
+            }
+        }
+    }
+
     /// The format tag this loader reads.
     public static let formatTag = "dysta-trace/1"
 
@@ -75,6 +100,7 @@ public enum NativeTraceLoader {
         guard let kind = WorkloadKind(rawValue: manifest.kind) else {
             throw DystaError("kind '\(manifest.kind)' is not one of: attention, cnn", file: path)
         }
+        try rejectUnknownKeys(data, path: path)
         // Provenance is kept as raw JSON text for reports.
         var provenance: String? = nil
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Sanger latency model")
 struct SangerTests {
-    /// SPEC §7 check values at Lq = 512, H = 768 (given there to the µs), and the formula's
+    /// The published check values at Lq = 512, H = 768 (given there to the µs), and the formula's
     /// exact values worked by hand from the same expression (docs/accelerators.md).
     @Test(arguments: [
         (0.05, 0.9, 0.916, 0.915_481_283_950_617_3), (0.1, 0.8, 0.959, 0.958_464),

@@ -48,6 +48,15 @@ struct NativeLoaderTests {
         try Data(manifest.replacingOccurrences(of: "\"conv\"", with: "\"deconv\"").utf8)
             .write(to: url.appendingPathComponent("workload.json"))
         #expect { try NativeTraceLoader.loadDirectory(url) } throws: { "\($0)".contains("unknown layer type 'deconv'") }
+        // Misspelt keys are refused at every level, not ignored.
+        for (from, to, message) in [
+            ("\"kind\"", "\"knd\": \"x\", \"kind\"", "workload.json: unknown key 'knd'"),
+            ("\"pattern\"", "\"patern\": \"x\", \"pattern\"", "workload.json: models[0]: unknown key 'patern'"),
+            ("\"stride\"", "\"strides\": 2, \"stride\"", "workload.json: models[0] layers[0]: unknown key 'strides'"),
+        ] {
+            try Data(manifest.replacingOccurrences(of: from, with: to).utf8).write(to: url.appendingPathComponent("workload.json"))
+            #expect { try NativeTraceLoader.loadDirectory(url) } throws: { "\($0)".contains(message) }
+        }
         try Data("{ not json".utf8).write(to: url.appendingPathComponent("workload.json"))
         #expect { try NativeTraceLoader.loadDirectory(url) } throws: { "\($0)".contains("not valid JSON") }
     }

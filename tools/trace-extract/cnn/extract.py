@@ -465,7 +465,7 @@ def provenance(wheel_info, deb_version, imgs, images, validation):
             "macs: exact count of (non-zero weight, non-zero input) pairs of the real convolution "
             "(stride, padding, groups); macs_stride1: the same at stride 1 with torch 'same' "
             "padding. nnz_columns / nnz_columns_artifact: see docs/trace-format.md; C0 and the "
-            "artifact's F0/F1/F2 from the Eyeriss-V2 mapping (SPEC section 7). Fractions are "
+            "artifact's F0/F1/F2 from the Eyeriss-V2 mapping (docs/accelerators.md). Fractions are "
             "exact integer ratios printed with 6 significant digits."),
         "padding": (
             "layers[].padding is one integer: the larger of the two sides. EfficientNet-Lite0 "
