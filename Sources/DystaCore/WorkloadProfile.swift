@@ -25,15 +25,20 @@ public struct VariantProfile: Sendable {
     /// Outputs the sparsity monitor counts over for each cell, row-major N × L (docs/hardware.md,
     /// "Monitor"): the non-zero count is (1 − zero fraction) × this.
     public let monitorOutputs: [Double]
+    /// The input size of each sample, known when the request arrives (N): the padded sequence
+    /// length for attention models, the input's pixels (H · W) for CNNs, 1 when unknown.
+    public let inputSize: [Double]
 
     /// Builds the profile from latency and zero-fraction matrices.
     ///
     /// - Parameter lutSamples: samples the static table is averaged over (default: all).
     public init(
         name: String, architectureIndex: Int, sampleCount: Int, layerCount: Int,
-        latency: [Double], zeroFraction: [Double], lutSamples: [Int]? = nil, monitorOutputs: [Double]? = nil
+        latency: [Double], zeroFraction: [Double], lutSamples: [Int]? = nil, monitorOutputs: [Double]? = nil,
+        inputSize: [Double]? = nil
     ) {
         self.name = name
+        self.inputSize = inputSize ?? Array(repeating: 1, count: sampleCount)
         self.monitorOutputs = monitorOutputs ?? Array(repeating: VariantProfile.nominalMonitorOutputs, count: sampleCount * layerCount)
         self.architectureIndex = architectureIndex
         self.sampleCount = sampleCount
@@ -72,6 +77,16 @@ public struct VariantProfile: Sendable {
 }
 
 extension VariantProfile {
+    /// Each sample's input size, known at arrival: `seq_len` of its first layer (attention),
+    /// the first convolution's H · W (CNN, the same for every sample), else 1.
+    public static func inputSize(of variant: ModelVariant) -> [Double] {
+        (0..<variant.sampleCount).map { sample in
+            if let length = variant.trace.value(.seqLen, sample: sample, layer: 0) { return length }
+            if let shape = variant.layers.lazy.compactMap(\.convShape).first { return Double(shape.inputHeight * shape.inputWidth) }
+            return 1
+        }
+    }
+
     /// Outputs assumed for a layer known only through its trace (opaque layers): 2^16.
     public static let nominalMonitorOutputs = 65536.0
 
@@ -136,7 +151,8 @@ public struct WorkloadProfile: Sendable {
                     architectureIndex: architectures.firstIndex(of: variant.architecture)!,
                     sampleCount: variant.sampleCount, layerCount: variant.layerCount,
                     latency: latencies[index], zeroFraction: zero,
-                    lutSamples: lutSamples?[index], monitorOutputs: VariantProfile.monitorOutputs(of: variant)))
+                    lutSamples: lutSamples?[index], monitorOutputs: VariantProfile.monitorOutputs(of: variant),
+                    inputSize: VariantProfile.inputSize(of: variant)))
         }
         var luts: [StaticLUT] = []
         for architecture in architectures {

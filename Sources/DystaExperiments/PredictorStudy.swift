@@ -40,10 +40,14 @@ public struct PredictorStudy: Sendable {
             let layers = variant.layerCount
             for name in predictors {
                 let predictor: (any SparsityPredictor)? = name == "static" ? nil : try PredictorRegistry.standard.make(name, semantics: semantics)
+                // A fitted predictor predicts odd (held-out) samples with its model fitted on the even ones.
+                let fitted = predictor?.fittedGammas(profile: profile, tables: tables)?[index]
                 var squares = 0.0, relative = 0.0, count = 0
                 for sample in stride(from: 1, to: variant.sampleCount, by: 2) {
                     for executed in 1..<layers {
-                        let gamma = predictor?.gamma(table.sparsityHistory(sample: sample, executed: executed)) ?? 1
+                        let gamma =
+                            fitted?[sample * (layers + 1) + executed]
+                            ?? predictor?.gamma(table.sparsityHistory(sample: sample, executed: executed)) ?? 1
                         let estimate = gamma * table.estimatedRemaining[executed]
                         let real = table.realRemaining[sample * (layers + 1) + executed]
                         squares += (estimate - real) * (estimate - real)

@@ -9,7 +9,7 @@ import DystaScheduling
 /// `DystaCommandLine.main(registries:)` (library `DystaCLI`; see docs/extending.md) — without
 /// editing Dysta.
 public struct Registries: Sendable {
-    /// Policies (the `dysta-hw` policy is added on top by the commands, with their hardware options).
+    /// Policies: the paper's and the project's own (`dysta-hw` is added on top by the commands, with their hardware options).
     public var policies: PolicyRegistry
     /// Sparsity predictors.
     public var predictors: PredictorRegistry
@@ -17,7 +17,7 @@ public struct Registries: Sendable {
     public var accelerators: AcceleratorRegistry
 
     /// Creates registries (defaults: the built-in ones).
-    public init(policies: PolicyRegistry = .standard, predictors: PredictorRegistry = .standard, accelerators: AcceleratorRegistry = .standard) {
+    public init(policies: PolicyRegistry = .withProjectPolicies, predictors: PredictorRegistry = .standard, accelerators: AcceleratorRegistry = .standard) {
         self.policies = policies
         self.predictors = predictors
         self.accelerators = accelerators

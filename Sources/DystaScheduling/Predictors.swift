@@ -68,6 +68,16 @@ public protocol SparsityPredictor: Sendable {
     var name: String { get }
     /// γ after `history.executed` ≥ 1 layers.
     func gamma(_ history: SparsityHistory) -> Double
+    /// A predictor fitted on the workload returns γ for every (sample, executed layers 0 … L)
+    /// of each variant, row-major N × (L+1), relative to the estimates of `tables`; the engine
+    /// then uses these (γ before the first layer included) instead of ``gamma(_:)``. Default
+    /// nil: γ comes from the monitor's record alone.
+    func fittedGammas(profile: WorkloadProfile, tables: UnsafeMutableBufferPointer<VariantTables>) -> [[Double]]?
+}
+
+extension SparsityPredictor {
+    /// Default: not fitted.
+    public func fittedGammas(profile: WorkloadProfile, tables: UnsafeMutableBufferPointer<VariantTables>) -> [[Double]]? { nil }
 }
 
 /// Mean of the ratios of all executed layers (the artifact's default).

@@ -53,6 +53,11 @@ public struct PolicyRegistry: Sendable {
         Entry(name: "dysta-oracle", summary: "Dysta with the real remaining latency (upper bound)") { DystaPolicy(form: .oracle, beta: $0.beta) },
     ])
 
+    /// The paper's policies plus this project's own (`lax-srpt`, docs/semantics.md).
+    public static let withProjectPolicies = standard.addingParametric(
+        "lax-srpt", summary: "SRPT on the size-sparsity prediction unless a request that can still make its deadline would miss it; hopeless requests last, with aging (options: aging, guard, demote)"
+    ) { _, options in try LaxSRPTPolicy.make(options: options) }
+
     /// Returns a registry with one more policy (replacing one of the same name).
     public func adding(
         _ name: String, summary: String, factory: @escaping @Sendable (PolicyParameters) -> any SchedulingPolicy
@@ -120,6 +125,9 @@ public struct PredictorRegistry: Sendable {
         Entry(name: "last-one", summary: "ratio of the last executed layer (the paper's RTL)") { _ in LastOnePredictor() },
         Entry(name: "last-n", summary: "mean of the last 3 ratios (artifact: always divided by 3)") {
             LastNPredictor(window: 3, divideByWindow: $0 == .artifact)
+        },
+        Entry(name: "size-sparsity", summary: "remaining latency from the input size and the observed sparsity, fitted (cross-fitted halves)") { _ in
+            SizeSparsityPredictor()
         },
     ])
 

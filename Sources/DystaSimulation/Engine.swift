@@ -147,6 +147,8 @@ struct EngineState<Policy: SchedulingPolicy> {
     let usesMonitor: Bool
     /// The policy's ``SchedulingPolicy/observesExecution``.
     let observesExecution: Bool
+    /// γ per (sample, executed layers) of each variant from a fitted predictor (with the monitor only).
+    let fittedGammas: [[Double]]?
     let recordBusyPeriods: Bool
     let recordChoices: Bool
     let tables: UnsafeMutableBufferPointer<VariantTables>
@@ -187,7 +189,10 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.recordChoices = recordChoices
         self.owner = simulator.profile.tables
         self.tables = owner.variants(patternAware: policy.estimateSource == .patternAware)
-        let ranking = policy.freshRanking
+        self.fittedGammas = policy.usesSparsityMonitor ? predictor.fittedGammas(profile: simulator.profile, tables: tables) : nil
+        // A fitted predictor gives fresh requests their own γ: the fresh index (which assumes
+        // fresh requests of one group share R) is not used then.
+        let ranking = fittedGammas == nil ? policy.freshRanking : .scanAll
         if configuration.semantics == .default && configuration.indexesFreshRequests && ranking == .scannedWithKeys {
             ready = ReadyQueue(trackingPositions: requests.count)
         } else if configuration.semantics == .default && configuration.indexesFreshRequests && ranking != .scanAll,
@@ -251,6 +256,7 @@ struct EngineState<Policy: SchedulingPolicy> {
             return
         }
         var entry = ReadyRequest(request: requests[position], position: position, table: tables[requests[position].variant], admittedAt: time)
+        if let fittedGammas { entry.gamma = fittedGammas[entry.variant][entry.sample * (entry.layerCount + 1)] }
         policy.admit(&entry, context: DecisionContext(time: time, semantics: configuration.semantics))
         ready.append(entry)
     }
@@ -313,7 +319,9 @@ struct EngineState<Policy: SchedulingPolicy> {
         if layer < layers {
             ready[index].estimatedNextLayer = table.estimate[layer]
         }
-        if usesMonitor {
+        if let fittedGammas {
+            ready[index].gamma = fittedGammas[variant][sample * (layers + 1) + layer]
+        } else if usesMonitor {
             ready[index].gamma = predictor.gamma(table.sparsityHistory(sample: sample, executed: layer))
         }
         if observesExecution { policy.layerEnded(ready[index], start: start, end: end) }

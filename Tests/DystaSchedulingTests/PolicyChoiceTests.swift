@@ -207,3 +207,51 @@ struct PolicyChoiceTests {
         #expect(ready[policy.select(from: &ready, context: DecisionContext(time: 0, semantics: .default))].id == 1)
     }
 }
+
+@Suite("lax-srpt and the size-sparsity predictor")
+struct LaxSRPTTests {
+    @Test func smithOrderDemotesHopelessAndAges() {
+        var policy = LaxSRPTPolicy()
+        var queue = ReadyQueue()
+        // Without prepare the policy falls back to the static estimates.
+        queue.append(ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 2, estimatedIsolated: 2))  // R̂·Î = 4
+        queue.append(ready(id: 2, arrival: 0, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 8))  // 8
+        queue.append(ready(id: 3, arrival: 0, deadline: 0.5, estimatedRemaining: 0.5, estimatedIsolated: 0.5))  // hopeless at t=1
+        #expect(queue[policy.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 1)
+        // Plain SRPT would pick the smallest R̂ among the live ones.
+        var srpt = LaxSRPTPolicy(weighsBySize: false)
+        #expect(queue[srpt.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 2)
+        // Aging: after waiting more than 4 × Î the hopeless request is live again and wins.
+        #expect(queue[policy.select(from: &queue, context: DecisionContext(time: 2.01, semantics: .default))].id == 3)
+        // Not demoting: the hopeless request wins at once (smallest R̂·Î).
+        var noDemotion = LaxSRPTPolicy(demotesHopeless: false)
+        #expect(queue[noDemotion.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 3)
+    }
+
+    @Test func guardLetsAnAlmostLateRequestGoFirst() {
+        var policy = LaxSRPTPolicy(guardsDeadlines: true)
+        var queue = ReadyQueue()
+        queue.append(ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 1, nextLayer: 0.5))
+        queue.append(ready(id: 2, arrival: 0, deadline: 3.2, estimatedRemaining: 2, estimatedIsolated: 2))  // laxity 0.2 at t = 1
+        #expect(queue[policy.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 2)
+        var unguarded = LaxSRPTPolicy()
+        #expect(queue[unguarded.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 1)
+        #expect(throws: DystaError("unknown option 'x' (known: aging, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
+    }
+
+    @Test func sizeModelFitsAQuadraticInTheSizeExactly() throws {
+        // Layer latency a + b·x + c·x² per sample with size x: the fit recovers it, so the
+        // remaining estimate before the first layer is exact for held-out samples.
+        let sizes: [Double] = [64, 128, 192, 256, 320, 384]
+        var latency: [Double] = []
+        for x in sizes { latency += [0.001 + 2e-6 * x + 1e-8 * x * x, 0.002 + 1e-8 * x * x] }
+        let variant = VariantProfile(
+            name: "m", architectureIndex: 0, sampleCount: sizes.count, layerCount: 2, latency: latency,
+            zeroFraction: Array(repeating: 0.5, count: latency.count), inputSize: sizes)
+        let model = RemainingLatencyModel(variant: variant, samples: [0, 2, 4])
+        for sample in [1, 3, 5] {
+            let real = variant.realRemaining[sample * 3]
+            #expect(abs(model.remaining(variant: variant, sample: sample, executed: 0) - real) < 1e-12 * 1000)
+        }
+    }
+}
