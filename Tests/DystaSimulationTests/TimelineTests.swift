@@ -201,6 +201,7 @@ struct TimelineTests {
             Request(id: 0, arrival: 0, variant: 0, sample: 0, priority: 1, target: 1),
             Request(id: 1, arrival: 0, variant: 1, sample: 0, priority: 3, target: 1),
             Request(id: 2, arrival: u, variant: 2, sample: 0, priority: 9, target: 1),
+            Request(id: 3, arrival: 12 * u, variant: 1, sample: 0, priority: 1, target: 1),
         ]
         let run = try Self.run(
             HighestPriorityFirst(), profile: profile, requests: requests, configuration: EngineConfiguration(accelerators: 2))
@@ -208,15 +209,15 @@ struct TimelineTests {
         let timeline = try #require(run.timeline)
         // t=0: B (priority 3) on accelerator 0 until 10, A on 1 until 2. t=2: C (priority 9)
         // takes accelerator 1 until 8 — a preemption of A. t=8: A on 1 until 12; t=10: B on 0
-        // until 12. t=12: both free, accelerator 0 decides first and A moves there — no
-        // preemption: nothing else ran on accelerator 1 before it.
+        // until 12. t=12: both free, accelerator 0 decides first and A moves there; D (arrived
+        // at 12) gets accelerator 1 only after A resumed — no preemption of A.
         let placed = timeline.layers().map { "\($0.request.id).\($0.layer)@\($0.accelerator)" }
-        #expect(placed == ["1.0@0", "0.0@1", "2.0@1", "2.1@1", "2.2@1", "0.1@1", "1.1@0", "0.2@0"])
-        #expect(timeline.layers().map { $0.start / u } == [0, 0, 2, 3, 5, 8, 10, 12])
+        #expect(placed == ["1.0@0", "0.0@1", "2.0@1", "2.1@1", "2.2@1", "0.1@1", "1.1@0", "0.2@0", "3.0@1", "3.1@0"])
+        #expect(timeline.layers().map { $0.start / u } == [0, 0, 2, 3, 5, 8, 10, 12, 12, 22])
         let summaries = timeline.requestSummaries()
-        #expect(summaries.map(\.preemptions) == [1, 0, 0])
-        #expect(summaries.map(\.accelerators) == [[0, 1], [0], [1]])
-        #expect(summaries.map { $0.queueingDelay / u } == [0, 0, 1])
+        #expect(summaries.map(\.preemptions) == [1, 0, 0, 0])
+        #expect(summaries.map(\.accelerators) == [[0, 1], [0], [1], [0, 1]])
+        #expect(summaries.map { $0.queueingDelay / u } == [0, 0, 1, 0])
     }
 
     /// A policy's decision delay and the switch cost are recorded with the layer they delay.
