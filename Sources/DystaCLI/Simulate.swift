@@ -71,6 +71,17 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Add one row per model variant under each scheduler.")
     var perModel = false
 
+    @Option(help: ArgumentHelp(
+        "Write what ran when: PREFIX-layers.csv (one row per layer: request, model, layer, accelerator, start, end, decision delay; seconds), PREFIX-requests.csv (first start, finish, queueing delay, preemptions per request), PREFIX.perfetto.json (open in ui.perfetto.dev) and PREFIX-gantt.svg. With several schedulers or seeds the files are PREFIX-SCHEDULER-seedN-…; see docs/file-formats.md.",
+        valueName: "prefix"))
+    var timeline: String?
+
+    @Option(help: ArgumentHelp("Gantt chart window in seconds of simulated time (default: from the first layer to the end of the first 50 layers to start).", valueName: "start,end"))
+    var timelineWindow: String?
+
+    @Option(help: "Gantt chart rows: accelerator (default) or request (one row per request, with arrival and deadline marks).")
+    var timelineBy: GanttRows?
+
 
     @OptionGroup var outputOptions: OutputOptions
 
@@ -128,6 +139,11 @@ struct Simulate: ParsableCommand {
         comparison.policies = try hardwareOptions.registry()
         comparison.predictors = Registries.current.predictors
         try comparison.validate()
+        let timelineFiles = try TimelineFiles(
+            prefix: timeline, window: timelineWindow, rows: timelineBy,
+            names: TimelineNames(variants: profile.variants.map(\.name), layers: workload.variants.map { $0.layers.map(\.name) }),
+            schedulers: schedulerNames, seeds: seedList)
+        comparison.recordsTimeline = timelineFiles != nil
 
         var settings: [(String, String)] = [
             ("workload", "\(workloadOptions.workloadLabel): \(profile.variants.count) models"),
@@ -161,6 +177,7 @@ struct Simulate: ParsableCommand {
         try comparison.run { outcome, stream in
             report.add(outcome)
             perRequestSink?.write(PerRequestCSV.rows(outcome, variantNames: names))
+            try timelineFiles?.write(outcome)
             if let emitRequests, emittedSeeds.insert(outcome.seed).inserted {
                 let path = emitRequests.replacingOccurrences(of: "{seed}", with: String(outcome.seed))
                 try write(RequestTableFile.csv(stream, variantNames: names), to: path)

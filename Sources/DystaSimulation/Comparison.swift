@@ -31,6 +31,8 @@ public struct Comparison: Sendable {
     public var policies: PolicyRegistry = .standard
     /// Predictor registry.
     public var predictors: PredictorRegistry = .standard
+    /// Whether each run keeps its timeline (``SimulationRun/timeline``; costs 32 bytes per layer).
+    public var recordsTimeline = false
 
     /// Creates a comparison.
     public init(
@@ -86,7 +88,7 @@ public struct Comparison: Sendable {
             let stream = try requests(seed: seed)
             for name in schedulers {
                 var policy = try policies.make(name, parameters: parameters)
-                let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance)
+                let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance, recordTimeline: recordsTimeline)
                 try body(
                     Outcome(scheduler: name, seed: seed, run: run, report: RunReport(run, variantCount: profile.variants.count)),
                     stream)

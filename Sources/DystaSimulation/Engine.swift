@@ -80,6 +80,8 @@ public struct SimulationRun: Sendable {
     public var busyPeriods: [[ClosedRange<Double>]]
     /// The id of the request chosen at each decision, in order — kept only when asked.
     public var choices: [Int]
+    /// Every layer's request, accelerator, start and end — kept only when asked.
+    public var timeline: Timeline?
 }
 
 /// The layer-granularity scheduling engine for one workload profile.
@@ -101,9 +103,10 @@ public struct Simulator: Sendable {
     /// - Parameters:
     ///   - recordBusyPeriods: keep each accelerator's busy intervals (for tests and plots).
     ///   - recordChoices: keep the id chosen at every decision (for tests).
+    ///   - recordTimeline: keep one ``TimelineEvent`` per layer (``SimulationRun/timeline``).
     public func run<Policy: SchedulingPolicy>(
         _ requests: [Request], policy: inout Policy, predictor: any SparsityPredictor,
-        recordBusyPeriods: Bool = false, recordChoices: Bool = false
+        recordBusyPeriods: Bool = false, recordChoices: Bool = false, recordTimeline: Bool = false
     ) throws -> SimulationRun {
         for request in requests {
             guard request.variant >= 0, request.variant < profile.variants.count else {
@@ -121,7 +124,7 @@ public struct Simulator: Sendable {
             for: RunSetup(profile: profile, requests: ordered, semantics: configuration.semantics, accelerators: configuration.accelerators))
         var state = EngineState(
             simulator: self, requests: ordered, policy: policy, predictor: predictor,
-            recordBusyPeriods: recordBusyPeriods, recordChoices: recordChoices)
+            recordBusyPeriods: recordBusyPeriods, recordChoices: recordChoices, recordTimeline: recordTimeline)
         switch configuration.semantics {
         case .default: try state.runDefault()
         case .artifact: try state.runArtifact()
@@ -151,6 +154,7 @@ struct EngineState<Policy: SchedulingPolicy> {
     let fittedGammas: [[Double]]?
     let recordBusyPeriods: Bool
     let recordChoices: Bool
+    let recordTimeline: Bool
     let tables: UnsafeMutableBufferPointer<VariantTables>
     /// Keeps the tables' storage alive for the run.
     let owner: ProfileTables
@@ -174,10 +178,12 @@ struct EngineState<Policy: SchedulingPolicy> {
     var decisions = 0
     var maxReady = 0
     var busy: [[ClosedRange<Double>]]
+    /// One event per layer, in engine order (only when `recordTimeline`).
+    var timeline: [TimelineEvent] = []
 
     init(
         simulator: Simulator, requests: [Request], policy: Policy, predictor: any SparsityPredictor, recordBusyPeriods: Bool,
-        recordChoices: Bool
+        recordChoices: Bool, recordTimeline: Bool = false
     ) {
         self.configuration = simulator.configuration
         self.requests = requests
@@ -187,6 +193,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.observesExecution = policy.observesExecution
         self.recordBusyPeriods = recordBusyPeriods
         self.recordChoices = recordChoices
+        self.recordTimeline = recordTimeline
         self.owner = simulator.profile.tables
         self.tables = owner.variants(patternAware: policy.estimateSource == .patternAware)
         self.fittedGammas = policy.usesSparsityMonitor ? predictor.fittedGammas(profile: simulator.profile, tables: tables) : nil
@@ -289,13 +296,19 @@ struct EngineState<Policy: SchedulingPolicy> {
     ///
     /// The request's estimates and γ are pure functions of its sample and layer count, so they
     /// are brought up to date once, after the last layer.
-    mutating func execute(_ index: Int, start: Double, continuingBefore limit: Double = -.infinity) -> (end: Double, finished: Bool) {
+    ///
+    /// `accelerator` and `decisionDelay` (the part of `start` the policy's decision took) are
+    /// only read when the timeline is recorded.
+    mutating func execute(
+        _ index: Int, start: Double, continuingBefore limit: Double = -.infinity, accelerator: Int = 0, decisionDelay: Double = 0
+    ) -> (end: Double, finished: Bool) {
         let variant = ready[index].variant
         let sample = ready[index].sample
         let position = ready[index].position
         let table = tables[variant]
         let layers = table.layerCount
         var layer = ready[index].nextLayer
+        let firstLayer = layer
         if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: position) }
         let steps = table.steps + 2 * sample * layers
         var end = start + steps[2 * layer]
@@ -311,6 +324,11 @@ struct EngineState<Policy: SchedulingPolicy> {
             for _ in 0..<executed { choices.append(id) }
         }
         decisions += executed
+        if recordTimeline {
+            recordLayers(
+                position: position, steps: steps, from: firstLayer, to: layer, start: start, end: end, accelerator: accelerator,
+                decisionDelay: decisionDelay)
+        }
         // Updated in place (the request record is large).
         ready[index].nextLayer = layer
         ready[index].lastRun = end
@@ -332,6 +350,25 @@ struct EngineState<Policy: SchedulingPolicy> {
             completedCount += 1
         }
         return (end, finished)
+    }
+
+    /// Appends one timeline event per layer `first ..< last` run back to back from `start`
+    /// (several when forced decisions were skipped): each end is computed as `execute`
+    /// computes it, so the events are the ones a decision per layer would have recorded.
+    mutating func recordLayers(
+        position: Int, steps: UnsafePointer<Double>, from first: Int, to last: Int, start: Double, end: Double, accelerator: Int,
+        decisionDelay: Double
+    ) {
+        var layerStart = start
+        for layer in first..<last {
+            let layerEnd = layerStart + steps[2 * layer]
+            timeline.append(
+                TimelineEvent(
+                    position: Int32(position), accelerator: Int32(accelerator), start: layerStart, end: layerEnd,
+                    decisionDelay: layer == first ? decisionDelay : 0))
+            layerStart = layerEnd
+        }
+        assert(layerStart == end, "timeline: recomputed layer ends differ from the engine's")
     }
 
     /// Adds a busy interval, merged with the previous one when contiguous (only when asked:
@@ -390,14 +427,19 @@ struct EngineState<Policy: SchedulingPolicy> {
                 start += configuration.switchCost
             }
             lastOnAccelerator[accelerator] = id
-            if observesExecution { start += policy.decisionDelay() }
+            var decisionDelay = 0.0
+            if observesExecution {
+                decisionDelay = policy.decisionDelay()
+                start += decisionDelay
+            }
             // Alone on the only accelerator (or a policy that keeps its choice until something
             // arrives): the following layers run without a decision while each ends before the
             // next arrival.
             let forcedBefore =
                 keepsChoiceUntilArrival || (skipsForcedDecisions && ready.totalCount == 1)
                 ? (cursor < requests.count ? requests[cursor].arrival : .infinity) : -.infinity
-            let (end, finished) = execute(chosen, start: start, continuingBefore: forcedBefore)
+            let (end, finished) = execute(
+                chosen, start: start, continuingBefore: forcedBefore, accelerator: accelerator, decisionDelay: decisionDelay)
             if recordBusyPeriods { recordBusy(accelerator: accelerator, start: start, end: end) }
             freeAt[accelerator] = end
             if finished {
@@ -434,8 +476,12 @@ struct EngineState<Policy: SchedulingPolicy> {
             var start = time
             if configuration.switchCost > 0 && last != ready[chosen].id && last >= 0 { start += configuration.switchCost }
             last = ready[chosen].id
-            if observesExecution { start += policy.decisionDelay() }
-            let (end, finished) = execute(chosen, start: start)
+            var decisionDelay = 0.0
+            if observesExecution {
+                decisionDelay = policy.decisionDelay()
+                start += decisionDelay
+            }
+            let (end, finished) = execute(chosen, start: start, decisionDelay: decisionDelay)
             if recordBusyPeriods { recordBusy(accelerator: 0, start: start, end: end) }
             time = end
             if finished { ready.removeKeepingOrder(at: chosen) }
@@ -445,6 +491,10 @@ struct EngineState<Policy: SchedulingPolicy> {
     func result() -> SimulationRun {
         SimulationRun(
             requests: CompletedRequests(requests: requests, finish: finish, isolated: isolated), decisions: decisions,
-            maxReadyQueue: maxReady, busyPeriods: busy, choices: choices)
+            maxReadyQueue: maxReady, busyPeriods: busy, choices: choices,
+            timeline: recordTimeline
+                ? Timeline(
+                    requests: requests, events: timeline, accelerators: configuration.accelerators,
+                    switchCost: configuration.switchCost) : nil)
     }
 }
