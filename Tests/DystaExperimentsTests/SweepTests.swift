@@ -14,10 +14,10 @@ struct SweepTests {
         let one = try Sweep(grid: grid, threads: 1).run()
         let two = try Sweep(grid: grid, threads: 2).run()
         let eight = try Sweep(grid: grid, threads: 8).run()
-        let reference = SweepOutput.runsCSV(one, requests: grid.requests)
+        let reference = SweepOutput.runsCSV(one)
         #expect(one.count == 2 * 2 * 4 * 3)
-        #expect(SweepOutput.runsCSV(two, requests: grid.requests) == reference)
-        #expect(SweepOutput.runsCSV(eight, requests: grid.requests) == reference)
+        #expect(SweepOutput.runsCSV(two) == reference)
+        #expect(SweepOutput.runsCSV(eight) == reference)
 
         let root = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
