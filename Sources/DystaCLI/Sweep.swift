@@ -184,10 +184,12 @@ final class Interruption: @unchecked Sendable {
 
     init(_ handler: @escaping @Sendable (Int32) -> Void) { self.handler = handler }
 
-    /// Catches the signals from now on.
+    /// Catches the signals from now on. A SIGINT ignored by whoever started the process (a
+    /// shell does that for `cmd &` in a script) stays ignored.
     func arm() {
         for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
+            let previous = signal(number, SIG_IGN)
+            if number == SIGINT, let previous, unsafeBitCast(previous, to: Int.self) == 1 { continue }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             let handler = self.handler
             source.setEventHandler { handler(number) }
@@ -200,7 +202,7 @@ final class Interruption: @unchecked Sendable {
     func disarm() {
         for source in sources { source.cancel() }
         sources = []
-        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+        for source in sources { signal(Int32(source.handle), SIG_DFL) }
     }
 }
 
