@@ -83,7 +83,7 @@ final class Progress: @unchecked Sendable {
     /// A short human duration: `8.2 s`, `12 min`, `1.5 h`.
     static func duration(_ seconds: Double) -> String {
         if seconds < 90 { return String(format: "%.1f s", seconds) }
-        if seconds < 5400 { return String(format: "%.0f min", seconds / 60) }
+        if seconds < 5400 { return String(format: "%.1f min", seconds / 60) }
         return String(format: "%.1f h", seconds / 3600)
     }
 

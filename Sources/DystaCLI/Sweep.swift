@@ -167,8 +167,8 @@ struct SweepCommand: ParsableCommand {
         try store.finish(runs)
         interruption.disarm()
         let cells = grid.cells.count
-        var summary = "sweep: \(total) runs (\(cells) cell\(cells == 1 ? "" : "s") × \(grid.seeds.count) seed\(grid.seeds.count == 1 ? "" : "s")"
-        summary += slice == .whole ? ")" : ", shard \(slice) of them)"
+        let size = "\(cells) cell\(cells == 1 ? "" : "s") × \(grid.seeds.count) seed\(grid.seeds.count == 1 ? "" : "s")"
+        var summary = "sweep: \(total) runs (" + (slice == .whole ? size : "shard \(slice) of \(size)") + ")"
         summary += " in \(Progress.duration(Date().timeIntervalSince(start)))"
         if reused > 0 { summary += ", \(reused) of them from an earlier run" }
         summary += "; results in \(out)/ (runs.csv, runs.json, summary.csv, summary.json, config.json)"
