@@ -95,7 +95,7 @@ struct ProgressOptions: ParsableArguments {
     @Flag(help: "No progress bar or progress lines, and no closing summary line on stderr.")
     var quiet = false
 
-    @Option(help: ArgumentHelp("When stderr is not a terminal: seconds at least between two progress lines (a line every tenth of the work, or every 12 intervals).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("When stderr is not a terminal: the minimum time between two progress lines, in seconds; a line comes when another tenth of the work is done or after 12 intervals without one.", valueName: "seconds"))
     var progressInterval: Double = 5
 
     /// Checks the values (called from `run`, so errors are one line like every other).

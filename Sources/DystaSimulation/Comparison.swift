@@ -73,6 +73,7 @@ public struct Comparison: Sendable {
     public func validate() throws {
         guard !schedulers.isEmpty else { throw DystaError("--schedulers names no scheduler") }
         guard !seeds.isEmpty else { throw DystaError("--seeds names no seed") }
+        guard Set(seeds).count == seeds.count else { throw DystaError("--seeds lists a seed twice") }
         for name in schedulers { _ = try policies.make(name, parameters: parameters) }
         _ = try predictors.make(predictor, semantics: engine.semantics)
         guard parameters.alpha.isFinite, parameters.alpha >= 0 else { throw DystaError("--alpha must be a finite number ≥ 0") }
