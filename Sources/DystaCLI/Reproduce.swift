@@ -28,8 +28,7 @@ struct ReproduceCommand: ParsableCommand {
     @Flag(help: "Do not write PNG copies of the figures.")
     var noPNG = false
 
-    @Flag(help: "No progress bar.")
-    var quiet = false
+    @OptionGroup(title: "Progress (stderr)") var progressOptions: ProgressOptions
 
     func run() throws {
         let items = item == "all" ? Reproduction.items : [item]
@@ -39,12 +38,13 @@ struct ReproduceCommand: ParsableCommand {
         let output = URL(fileURLWithPath: out)
         var reproduction = Reproduction(semantics: semantics, output: output, threads: threads)
         reproduction.png = !noPNG
-        let bar = ProgressBar(quiet: quiet)
+        try progressOptions.check()
+        let progress = progressOptions.progress(items[0])
         let start = Date()
         var sections: [Reproduction.Section] = []
         for name in items {
-            if bar.enabled { FileHandle.standardError.write(Data("\(name)\n".utf8)) }
-            sections.append(try reproduction.run(name) { bar.update($0, $1) })
+            progress.restart(label: "reproduce \(name)")
+            sections.append(try reproduction.run(name) { progress.update($0, $1) })
         }
         if let report {
             let reportURL = URL(fileURLWithPath: report)
@@ -54,9 +54,9 @@ struct ReproduceCommand: ParsableCommand {
             let text = ResultsReport.markdown(sections: sections, command: command, semantics: semantics, figureDirectory: relative)
             try write(text, to: report)
         }
-        if !quiet {
-            FileHandle.standardError.write(Data(String(format: "done in %.1f s\n", Date().timeIntervalSince(start)).utf8))
-        }
+        let written = report.map { "; results in \(out), report \($0)" } ?? "; results in \(out)"
+        progress.finish(
+            "reproduce \(item): \(items.count) item\(items.count == 1 ? "" : "s") in \(Progress.duration(Date().timeIntervalSince(start)))\(written)")
     }
 
     /// A relative path from directory `base` to `target`.

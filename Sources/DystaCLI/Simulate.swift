@@ -35,8 +35,8 @@ struct Simulate: ParsableCommand {
     @Option(help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture (default: 10).")
     var slo: Double?
 
-    @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed.", valueName: "seeds"))
-    var seeds: String = "1-5"
+    @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed (default: 1-5; with --replay the single seed 1, which only labels the run).", valueName: "seeds"))
+    var seeds: String?
 
     @Option(help: "Rules: default (corrected) or artifact (the paper artifact's exact rules, bugs included); see docs/semantics.md.")
     var semantics: Semantics = .default
@@ -59,7 +59,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Context-switch cost in seconds, added when an accelerator changes request.")
     var switchCost: Double = 0
 
-    @Option(help: ArgumentHelp("Replay this request table (CSV: id,arrival,model,sample,priority,target) instead of generating requests.", valueName: "file"))
+    @Option(help: ArgumentHelp("Replay this request table (CSV: id,arrival,model,sample,priority,target; seconds) instead of generating requests. A replay is one stream: one run per scheduler, one seed, no interval.", valueName: "file"))
     var replay: String?
 
     @Option(help: ArgumentHelp("Write each seed's generated request table to this CSV file ({seed} in the name is replaced; required with several seeds).", valueName: "file"))
@@ -82,6 +82,10 @@ struct Simulate: ParsableCommand {
     @Option(help: "Gantt chart rows: accelerator (default) or request (one row per request, with arrival and deadline marks).")
     var timelineBy: GanttRows?
 
+    @Option(help: "Worker threads for the (seed, scheduler) runs (default: all cores); the output does not depend on it.")
+    var threads: Int?
+
+    @OptionGroup(title: "Progress (stderr)") var progressOptions: ProgressOptions
 
     @OptionGroup var outputOptions: OutputOptions
 
@@ -107,7 +111,12 @@ struct Simulate: ParsableCommand {
         let model = try workloadOptions.latencyModel(for: workload)
         let profile = try model.profile(workload)
         let schedulerNames = schedulers.map(parseList) ?? Registries.current.policies.names
-        let seedList = try parseSeeds(seeds)
+        if replay != nil, let seeds, try parseSeeds(seeds).count > 1 {
+            throw DystaError("--replay is one request stream: give one seed (--seeds N only labels the run) or leave --seeds out")
+        }
+        let seedList = try parseSeeds(seeds ?? (replay != nil ? "1" : "1-5"))
+        if let threads, threads < 1 { throw DystaError("--threads must be at least 1 (got \(threads))") }
+        try progressOptions.check()
         let engine = EngineConfiguration(semantics: semantics, accelerators: accelerators, switchCost: switchCost)
         let source: RequestSource
         if let scenarioValue {
@@ -138,6 +147,7 @@ struct Simulate: ParsableCommand {
             predictor: predictor, engine: engine, seeds: seedList, source: source)
         comparison.policies = try hardwareOptions.registry()
         comparison.predictors = Registries.current.predictors
+        if let threads { comparison.threads = threads }
         try comparison.validate()
         let timelineFiles = try TimelineFiles(
             prefix: timeline, window: timelineWindow, rows: timelineBy,
@@ -162,8 +172,9 @@ struct Simulate: ParsableCommand {
                 settings.append(("offered load ρ", String(format: "%.3f", try scenarioValue.offeredLoad(profile: profile, semantics: semantics))))
             }
         }
+        let seedText = seedList.map(String.init).joined(separator: ",")
         settings += [
-            ("seeds", seedList.map(String.init).joined(separator: ",")),
+            ("seeds", replay == nil ? seedText : "\(seedText) (a replay is one stream: one run per scheduler, no confidence interval)"),
             ("semantics", semantics.rawValue), ("predictor", predictor),
             ("alpha", formatNumber(alpha)), ("beta", formatNumber(beta)),
             ("accelerators", String(accelerators)), ("switch cost (s)", formatNumber(switchCost)),
@@ -174,7 +185,9 @@ struct Simulate: ParsableCommand {
         perRequestSink?.write(PerRequestCSV.header)
         var emittedSeeds = Set<UInt64>()
         let names = profile.variants.map(\.name)
-        try comparison.run { outcome, stream in
+        let progress = progressOptions.progress("simulate")
+        let start = Date()
+        try comparison.run(progress: { progress.update($0, $1) }) { outcome, stream in
             report.add(outcome)
             perRequestSink?.write(PerRequestCSV.rows(outcome, variantNames: names))
             try timelineFiles?.write(outcome)
@@ -185,6 +198,10 @@ struct Simulate: ParsableCommand {
         }
         perRequestSink?.close()
         try outputOptions.emit(report.rendered(outputOptions.format))
+        if progress.shown {
+            let runs = seedList.count * schedulerNames.count
+            progress.finish("simulate: \(runs) runs in \(Progress.duration(Date().timeIntervalSince(start)))")
+        }
     }
 }
 

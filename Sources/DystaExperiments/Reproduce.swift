@@ -141,7 +141,7 @@ public struct Reproduction: Sendable {
 
     func saveRuns(_ runs: [SweepRun], _ name: String) throws -> [String] {
         try write(SweepOutput.summaryCSV(runs), name + "-summary.csv")
-        try write(SweepOutput.runsCSV(runs, requests: requests), name + "-runs.csv")
+        try write(SweepOutput.runsCSV(runs), name + "-runs.csv")
         return [name + "-summary.csv", name + "-runs.csv"]
     }
 

@@ -5,6 +5,7 @@ import DystaHardware
 import DystaReports
 import DystaScheduling
 import DystaSimulation
+import DystaTraces
 import Foundation
 
 /// One run of a sweep: a cell and a seed, with its metrics.
@@ -57,28 +58,96 @@ public struct Sweep: Sendable {
     public var shard: Shard = .whole
     /// Worker threads (default: active processors).
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// The folder relative trace and replay paths resolve against (nil: the working directory).
+    public var baseDirectory: URL?
 
     /// Creates a sweep.
-    public init(grid: SweepGrid, shard: Shard = .whole, threads: Int? = nil) {
+    public init(grid: SweepGrid, shard: Shard = .whole, threads: Int? = nil, baseDirectory: URL? = nil) {
         self.grid = grid
         self.shard = shard
+        self.baseDirectory = baseDirectory
         if let threads { self.threads = max(1, threads) }
     }
 
-    /// Loads each workload of the grid with its latency model.
+    /// Where a path of the grid points: absolute paths (and `~/…`) as they are, relative ones
+    /// under ``baseDirectory``.
+    public func resolve(_ path: String) -> URL {
+        let expanded = path.hasPrefix("~/") ? NSString(string: path).expandingTildeInPath : path
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded) }
+        let base = baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+        return base.appendingPathComponent(expanded)
+    }
+
+    /// Loads each workload of the grid with its latency model, keyed by the cells' workload name.
     func profiles(_ registries: Registries) throws -> [String: WorkloadProfile] {
         var result: [String: WorkloadProfile] = [:]
-        let names = grid.workloads + (grid.scenarios ?? []).compactMap { try? Scenario.named($0).workload }
-        for name in names where result[name] == nil {
-            let workload = try Benchmark.load(name)
+        func add(_ label: String, _ load: () throws -> Workload) throws {
+            guard result[label] == nil else { return }
+            let workload = try load()
             let model = try registries.accelerators.make(grid.accelerator ?? workload.defaultAccelerator)
-            result[name] = try model.profile(workload)
+            result[label] = try model.profile(workload)
+        }
+        let names = grid.workloads + (grid.scenarios ?? []).compactMap { try? Scenario.named($0).workload }
+        for name in names {
+            try add(name) {
+                do {
+                    return try Benchmark.load(name)
+                } catch let error as DystaError where FileManager.default.fileExists(atPath: resolve(name).path) {
+                    throw DystaError("\(error.message); '\(name)' is a folder: give it as a trace folder (--traces, experiment key 'traces')")
+                }
+            }
+        }
+        for folder in grid.traces ?? [] {
+            try add(folder.label) {
+                let url = resolve(folder.path)
+                switch folder.kind {
+                case "sanger": return try ArtifactTraceLoader.loadDirectory(url, kind: .sanger)
+                case "eyeriss": return try ArtifactTraceLoader.loadDirectory(url, kind: .eyeriss)
+                default: return try NativeTraceLoader.loadDirectory(url)
+                }
+            }
         }
         return result
     }
 
+    /// Reads every replayed table against every workload, keyed by `workload + "\n" + table`.
+    func replayTables(_ profiles: [String: WorkloadProfile]) throws -> [String: [Request]] {
+        var result: [String: [Request]] = [:]
+        for table in grid.replay ?? [] {
+            for label in grid.workloadLabels where result[label + "\n" + table] == nil {
+                result[label + "\n" + table] = try RequestTableFile.read(resolve(table), profile: profiles[label]!)
+            }
+        }
+        return result
+    }
+
+    /// The (job, cell, seed) triples of the grid this shard runs, in job order.
+    public func jobs() -> [(job: Int, cell: SweepCell, seed: UInt64)] {
+        var selected: [(job: Int, cell: SweepCell, seed: UInt64)] = []
+        let seeds = grid.seeds
+        for cell in grid.cells {
+            for (position, seed) in seeds.enumerated() {
+                let job = cell.index * seeds.count + position
+                if shard.contains(job) { selected.append((job, cell, seed)) }
+            }
+        }
+        return selected
+    }
+
     /// Runs the grid (or the shard); `progress(done, total)` is called from worker threads.
     public func run(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [SweepRun] {
+        try run(skipping: [], start: nil, progress: progress, record: nil)
+    }
+
+    /// Runs the jobs of the grid (or the shard) not in `finished`, returning their runs in job
+    /// order. `start` is called once every name, workload and table was checked and loaded,
+    /// before the first job; `record` with each run as it finishes and `progress(done, total)`
+    /// after it (both from worker threads; `done` and `total` count the jobs run here). The
+    /// first error in job order is thrown.
+    public func run(
+        skipping finished: Set<Int>, start: (() throws -> Void)? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        record: (@Sendable (SweepRun) throws -> Void)?
+    ) throws -> [SweepRun] {
         try grid.validate()
         let semantics = Semantics(rawValue: grid.semantics) ?? .default
         let engine = EngineConfiguration(semantics: semantics, accelerators: grid.accelerators, switchCost: grid.switchCost)
@@ -89,16 +158,9 @@ public struct Sweep: Sendable {
         for name in grid.schedulers { _ = try policies.make(name) }
         for name in grid.predictors { _ = try registries.predictors.make(name, semantics: semantics) }
         let profiles = try profiles(registries)
-        let cells = grid.cells
-        let seeds = grid.seeds
-        var selected: [(job: Int, cell: SweepCell, seed: UInt64)] = []
-        for cell in cells {
-            for (position, seed) in seeds.enumerated() {
-                let job = cell.index * seeds.count + position
-                if shard.contains(job) { selected.append((job, cell, seed)) }
-            }
-        }
-        let jobs = selected
+        let tables = try replayTables(profiles)
+        let jobs = jobs().filter { !finished.contains($0.job) }
+        try start?()
         let results = ResultSlots<SweepRun>(count: jobs.count)
         let workers = min(threads, max(jobs.count, 1))
         let next = Counter()
@@ -109,9 +171,11 @@ public struct Sweep: Sendable {
                 guard index < jobs.count else { return }
                 let (job, cell, seed) = jobs[index]
                 let outcome = Result {
-                    try Self.execute(
+                    let run = try Self.execute(
                         cell: cell, seed: seed, job: job, profile: profiles[cell.scenario?.workload ?? cell.workload]!, grid: grid, engine: engine,
-                        policies: policies, predictors: registries.predictors)
+                        policies: policies, predictors: registries.predictors, replayed: cell.replay.flatMap { tables[cell.workload + "\n" + $0] })
+                    try record?(run)
+                    return run
                 }
                 results.set(index, outcome)
                 progress?(done.increment(), jobs.count)
@@ -123,13 +187,19 @@ public struct Sweep: Sendable {
     /// Runs one (cell, seed).
     static func execute(
         cell: SweepCell, seed: UInt64, job: Int, profile: WorkloadProfile, grid: SweepGrid, engine: EngineConfiguration,
-        policies: PolicyRegistry, predictors: PredictorRegistry
+        policies: PolicyRegistry, predictors: PredictorRegistry, replayed: [Request]? = nil
     ) throws -> SweepRun {
         var configuration = engine
         let requests: [Request]
         let rate: Double
         let load: Double
-        if let scenario = cell.scenario {
+        if let replayed {
+            // The table's own rate: requests per second up to the last arrival (0 if all arrive at 0).
+            requests = replayed
+            let last = replayed.map(\.arrival).max() ?? 0
+            rate = last > 0 ? Double(replayed.count) / last : 0
+            load = rate * RequestGenerator(profile: profile, semantics: engine.semantics).meanIsolatedLatency / Double(engine.accelerators)
+        } else if let scenario = cell.scenario {
             configuration.accelerators = scenario.accelerators
             requests = try scenario.requests(profile: profile, semantics: engine.semantics, count: grid.requests, seed: seed)
             rate = try scenario.arrivalRate(profile: profile, semantics: engine.semantics)

@@ -9,6 +9,11 @@ import Yams
 public struct SweepGrid: Codable, Sendable, Equatable {
     /// Shipped workload names (see `dysta list`).
     public var workloads: [String]
+    /// Trace folders used as workloads too (after ``workloads``); paths as written.
+    public var traces: [TraceFolder]?
+    /// Request tables replayed instead of generated arrivals (each on every workload); paths as written.
+    /// A replay is one stream: the grid then has one seed, no `rates`, `loads`, `slos` or `requests`.
+    public var replay: [String]?
     /// Deployment scenarios (`mobile`, `arvr`, `datacenter`) instead of workloads × arrivals × SLOs.
     public var scenarios: [String]?
     /// Arrival rates in requests/s (exclusive with `loads`).
@@ -67,6 +72,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case workloads, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests, semantics
         case accelerators, switchCost = "switch_cost", accelerator, scenarios, hardware
+        case traces, traceKind = "trace_kind", replay
     }
 
     /// Decodes a grid; absent keys take the defaults of ``init(workloads:rates:loads:slos:schedulers:seeds:predictors:alphas:betas:requests:semantics:accelerators:switchCost:accelerator:)``.
@@ -79,16 +85,28 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         }
         scenarios = try c.decodeIfPresent([String].self, forKey: .scenarios)
         if scenarios != nil {
-            for key in [CodingKeys.slos, .accelerators, .rates, .loads, .workloads] where c.contains(key) {
+            for key in [CodingKeys.slos, .accelerators, .rates, .loads, .workloads, .traces, .replay] where c.contains(key) {
                 throw DystaError("'scenarios' set '\(key.stringValue)' themselves: drop it")
             }
         }
-        workloads = try scenarios == nil ? c.decode([String].self, forKey: .workloads) : c.decodeIfPresent([String].self, forKey: .workloads) ?? []
+        if c.contains(.replay) {
+            for key in [CodingKeys.rates, .loads, .slos, .requests] where c.contains(key) {
+                throw DystaError("'replay' takes arrivals, targets and the number of requests from the table: drop '\(key.stringValue)'")
+            }
+        }
+        if scenarios == nil, !c.contains(.workloads), !c.contains(.traces) {
+            throw DystaError("missing key 'workloads' (shipped workloads) or 'traces' (trace folders)")
+        }
+        workloads = try c.decodeIfPresent([String].self, forKey: .workloads) ?? []
+        let traceKind = try c.decodeIfPresent(String.self, forKey: .traceKind)
+        if traceKind != nil, !c.contains(.traces) { throw DystaError("'trace_kind' applies to 'traces': give 'traces' or drop it") }
+        traces = try c.decodeIfPresent([TraceFolder.Entry].self, forKey: .traces)?.map { $0.folder(defaultKind: traceKind ?? "native") }
+        replay = try c.decodeIfPresent([String].self, forKey: .replay)
         rates = try c.decodeIfPresent([Double].self, forKey: .rates)
         loads = try c.decodeIfPresent([Double].self, forKey: .loads)
         slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [10]
         schedulers = try c.decode([String].self, forKey: .schedulers)
-        seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? [1, 2, 3, 4, 5]
+        seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? (replay != nil ? [1] : [1, 2, 3, 4, 5])
         predictors = try c.decodeIfPresent([String].self, forKey: .predictors) ?? ["avg-ratio"]
         alphas = try c.decodeIfPresent([Double].self, forKey: .alphas) ?? [1]
         betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? [0.01]
@@ -106,10 +124,12 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         if let scenarios {
             try c.encode(scenarios, forKey: .scenarios)
         } else {
-            try c.encode(workloads, forKey: .workloads)
+            if !workloads.isEmpty || traces == nil { try c.encode(workloads, forKey: .workloads) }
+            try c.encodeIfPresent(traces, forKey: .traces)
+            try c.encodeIfPresent(replay, forKey: .replay)
             try c.encodeIfPresent(rates, forKey: .rates)
             try c.encodeIfPresent(loads, forKey: .loads)
-            try c.encode(slos, forKey: .slos)
+            if replay == nil { try c.encode(slos, forKey: .slos) }
             try c.encode(accelerators, forKey: .accelerators)
         }
         try c.encode(schedulers, forKey: .schedulers)
@@ -117,7 +137,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         try c.encode(predictors, forKey: .predictors)
         try c.encode(alphas, forKey: .alphas)
         try c.encode(betas, forKey: .betas)
-        try c.encode(requests, forKey: .requests)
+        if replay == nil { try c.encode(requests, forKey: .requests) }
         try c.encode(semantics, forKey: .semantics)
         try c.encode(switchCost, forKey: .switchCost)
         try c.encodeIfPresent(accelerator, forKey: .accelerator)
@@ -205,11 +225,29 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         if let scenarios {
             try nonEmpty(scenarios, "scenarios")
             for name in scenarios { _ = try Scenario.named(name) }
-            guard workloads.isEmpty, rates == nil, loads == nil else {
-                throw DystaError("'scenarios' set workloads, arrivals and SLOs themselves: drop 'workloads', 'rates' and 'loads'")
+            guard workloads.isEmpty, rates == nil, loads == nil, traces == nil, replay == nil else {
+                throw DystaError("'scenarios' set workloads, arrivals and SLOs themselves: drop 'workloads', 'traces', 'replay', 'rates' and 'loads'")
+            }
+        } else if let traces {
+            try nonEmpty(traces, "traces")
+            for folder in traces {
+                guard TraceFolder.kinds.contains(folder.kind) else {
+                    throw DystaError("trace folder '\(folder.path)': kind '\(folder.kind)' is not \(TraceFolder.kinds.joined(separator: ", "))")
+                }
+                guard !folder.path.isEmpty else { throw DystaError("'traces' lists an empty path") }
             }
         } else {
             try nonEmpty(workloads, "workloads")
+        }
+        if let replay {
+            try nonEmpty(replay, "replay")
+            guard rates == nil, loads == nil else {
+                throw DystaError("'replay' takes arrivals from the table: drop 'rates' and 'loads'")
+            }
+            for path in replay where path.isEmpty { throw DystaError("'replay' lists an empty path") }
+            guard seeds.count == 1 else {
+                throw DystaError("a replayed table is one request stream: give one seed (it only labels the runs), not \(seeds.count)")
+            }
         }
         try nonEmpty(slos, "slos")
         try nonEmpty(schedulers, "schedulers")
@@ -218,7 +256,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         try nonEmpty(alphas, "alphas")
         try nonEmpty(betas, "betas")
         switch (rates, loads) {
-        case (nil, nil) where scenarios != nil: break
+        case (nil, nil) where scenarios != nil || replay != nil: break
         case (nil, nil): throw DystaError("give 'rates' or 'loads'")
         case (.some, .some): throw DystaError("give 'rates' or 'loads', not both")
         case (.some(let values), nil), (nil, .some(let values)):
@@ -246,7 +284,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     public var cells: [SweepCell] {
         var result: [SweepCell] = []
         /// Appends one cell per predictor × α × β × scheduler.
-        func appendInner(workload: String, arrival: Double, isLoad: Bool, slo: Double, scenario: Scenario?) {
+        func appendInner(workload: String, arrival: Double, isLoad: Bool, slo: Double, scenario: Scenario?, replay: String? = nil) {
             for predictor in predictors {
                 for alpha in alphas {
                     for beta in betas {
@@ -254,7 +292,8 @@ public struct SweepGrid: Codable, Sendable, Equatable {
                             result.append(
                                 SweepCell(
                                     index: result.count, workload: workload, arrival: arrival, arrivalIsLoad: isLoad, slo: slo,
-                                    predictor: predictor, alpha: alpha, beta: beta, scheduler: scheduler, scenario: scenario))
+                                    predictor: predictor, alpha: alpha, beta: beta, scheduler: scheduler, scenario: scenario,
+                                    replay: replay))
                         }
                     }
                 }
@@ -267,8 +306,16 @@ public struct SweepGrid: Codable, Sendable, Equatable {
             }
             return result
         }
+        if let replay {
+            for workload in workloadLabels {
+                for table in replay {
+                    appendInner(workload: workload, arrival: 0, isLoad: false, slo: 0, scenario: nil, replay: table)
+                }
+            }
+            return result
+        }
         let (values, areLoads) = arrivals
-        for workload in workloads {
+        for workload in workloadLabels {
             for arrival in values {
                 for slo in slos {
                     appendInner(workload: workload, arrival: arrival, isLoad: areLoads, slo: slo, scenario: nil)
@@ -277,6 +324,9 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         }
         return result
     }
+
+    /// The workload names of the cells: shipped workloads, then trace folders as `PATH (KIND)`.
+    public var workloadLabels: [String] { workloads + (traces ?? []).map(\.label) }
 
     /// The resolved configuration as JSON text (written next to results).
     public func json() -> String {
@@ -300,4 +350,52 @@ public struct SweepCell: Sendable, Equatable {
     public var scheduler: String
     /// The deployment scenario of the cell, if the grid lists scenarios.
     public var scenario: Scenario? = nil
+    /// The replayed request table (path as written), if the grid replays tables.
+    public var replay: String? = nil
+}
+
+/// A folder of traces used as a workload: `native` (`workload.json` and CSV files,
+/// docs/trace-format.md) or the paper artifact's CSV files (`sanger`, `eyeriss`,
+/// docs/file-formats.md).
+public struct TraceFolder: Codable, Sendable, Equatable, Hashable {
+    /// The folder, as written (relative paths resolve against the experiment file's folder,
+    /// or the working directory for flags).
+    public var path: String
+    /// `native`, `sanger` or `eyeriss`.
+    public var kind: String
+
+    /// The kinds of folder.
+    public static let kinds = ["native", "sanger", "eyeriss"]
+
+    public init(path: String, kind: String = "native") {
+        self.path = path
+        self.kind = kind
+    }
+
+    /// How the folder is named in outputs (the `workload` column): `PATH (KIND)`.
+    public var label: String { "\(path) (\(kind))" }
+
+    /// An entry of the experiment-file key `traces`: a path, or `{path, kind}`.
+    struct Entry: Decodable {
+        var path: String
+        var kind: String?
+
+        enum Keys: String, CodingKey, CaseIterable { case path, kind }
+
+        init(from decoder: any Decoder) throws {
+            if let text = try? decoder.singleValueContainer().decode(String.self) {
+                path = text
+                return
+            }
+            let any = try decoder.container(keyedBy: SweepGrid.AnyKey.self)
+            for key in any.allKeys where Keys(rawValue: key.stringValue) == nil {
+                throw DystaError("'traces': unknown key '\(key.stringValue)' (known: path, kind)")
+            }
+            let c = try decoder.container(keyedBy: Keys.self)
+            path = try c.decode(String.self, forKey: .path)
+            kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        }
+
+        func folder(defaultKind: String) -> TraceFolder { TraceFolder(path: path, kind: kind ?? defaultKind) }
+    }
 }

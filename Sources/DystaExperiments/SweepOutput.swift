@@ -8,23 +8,33 @@ import Foundation
 public enum SweepOutput {
     static let keyColumns = ["workload", "rate", "load", "slo", "predictor", "alpha", "beta", "scheduler"]
 
-    /// The header of `runs.csv`.
-    public static var runsHeader: [String] { ["job"] + keyColumns + ["seed", "requests"] + RunMetrics.names }
+    /// The key columns; grids that replay request tables have a `replay` column after `workload`.
+    static func keyColumns(replay: Bool) -> [String] { replay ? ["workload", "replay"] + keyColumns.dropFirst() : keyColumns }
 
-    /// `runs.csv` text, rows sorted by job.
-    public static func runsCSV(_ runs: [SweepRun], requests: Int) -> String {
-        var lines = [runsHeader.joined(separator: ",")]
-        for run in runs.sorted(by: { $0.job < $1.job }) {
-            var cells = [String(run.job)] + key(run).map(csvField) + [String(run.seed), String(requests)]
-            cells += run.metrics.values.map { $0.map(formatNumber) ?? "" }
-            lines.append(cells.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    /// The header of `runs.csv` (of a grid without replayed tables).
+    public static var runsHeader: [String] { runsHeader(replay: false) }
+
+    /// The header of `runs.csv`, with the `replay` column when the grid replays tables.
+    public static func runsHeader(replay: Bool) -> [String] { ["job"] + keyColumns(replay: replay) + ["seed", "requests"] + RunMetrics.names }
+
+    /// `runs.csv` text, rows sorted by job (`replay`: the grid replays tables).
+    public static func runsCSV(_ runs: [SweepRun], replay: Bool = false) -> String {
+        var text = runsHeader(replay: replay).joined(separator: ",") + "\n"
+        for run in runs.sorted(by: { $0.job < $1.job }) { text += runLine(run) }
+        return text
     }
 
+    /// One row of `runs.csv`, with its line end.
+    public static func runLine(_ run: SweepRun) -> String {
+        var cells = [String(run.job)] + key(run).map(csvField) + [String(run.seed), String(run.metrics.count)]
+        cells += run.metrics.values.map { $0.map(formatNumber) ?? "" }
+        return cells.joined(separator: ",") + "\n"
+    }
+
+    /// The key fields; a replayed run has its table and no SLO multiplier (targets come from the table).
     static func key(_ run: SweepRun) -> [String] {
-        [
-            run.cell.workload, formatNumber(run.rate), formatNumber(run.load), formatNumber(run.cell.slo), run.cell.predictor,
+        [run.cell.workload] + (run.cell.replay.map { [$0] } ?? []) + [
+            formatNumber(run.rate), formatNumber(run.load), run.cell.replay == nil ? formatNumber(run.cell.slo) : "", run.cell.predictor,
             formatNumber(run.cell.alpha), formatNumber(run.cell.beta), run.cell.scheduler,
         ]
     }
@@ -40,9 +50,9 @@ public enum SweepOutput {
         }
     }
 
-    /// `summary.csv` text.
-    public static func summaryCSV(_ runs: [SweepRun]) -> String {
-        var header = ["cell"] + keyColumns + ["seeds"]
+    /// `summary.csv` text (`replay`: the grid replays tables).
+    public static func summaryCSV(_ runs: [SweepRun], replay: Bool = false) -> String {
+        var header = ["cell"] + keyColumns(replay: replay) + ["seeds"]
         for name in RunMetrics.names { header += [name, name + "_ci95"] }
         var lines = [header.joined(separator: ",")]
         for (first, seeds, summaries) in summaries(runs) {
@@ -57,10 +67,10 @@ public enum SweepOutput {
     }
 
     static func keyJSON(_ run: SweepRun) -> [(String, JSONValue)] {
-        [
-            ("workload", .string(run.cell.workload)), ("rate", .number(run.rate)), ("load", .number(run.load)),
-            ("slo", .number(run.cell.slo)), ("predictor", .string(run.cell.predictor)), ("alpha", .number(run.cell.alpha)),
-            ("beta", .number(run.cell.beta)), ("scheduler", .string(run.cell.scheduler)),
+        [("workload", .string(run.cell.workload))] + (run.cell.replay.map { [("replay", JSONValue.string($0))] } ?? []) + [
+            ("rate", .number(run.rate)), ("load", .number(run.load)),
+            ("slo", run.cell.replay == nil ? .number(run.cell.slo) : .optional(nil)), ("predictor", .string(run.cell.predictor)),
+            ("alpha", .number(run.cell.alpha)), ("beta", .number(run.cell.beta)), ("scheduler", .string(run.cell.scheduler)),
         ]
     }
 
@@ -84,36 +94,73 @@ public enum SweepOutput {
         return JSONValue.array(rows).rendered() + "\n"
     }
 
-    /// Writes every output file into `directory` (created if needed).
+    /// The result files of a grid's runs (name, text), in the order they are written.
+    public static func files(_ runs: [SweepRun], grid: SweepGrid, shard: Shard) -> [(String, String)] {
+        let replay = grid.replay != nil
+        return [
+            ("config.json", grid.json()),
+            ("shard.txt", shard.description + "\n"),
+            ("runs.csv", runsCSV(runs, replay: replay)),
+            ("runs.json", runsJSON(runs)),
+            ("summary.csv", summaryCSV(runs, replay: replay)),
+            ("summary.json", summaryJSON(runs)),
+        ]
+    }
+
+    /// Writes every output file into `directory` (created if needed); each file is written
+    /// under a temporary name and renamed, so a file is either absent, old or complete.
     public static func write(_ runs: [SweepRun], grid: SweepGrid, shard: Shard, to directory: URL) throws {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw DystaError("cannot create the output directory", file: directory.path)
         }
-        let files: [(String, String)] = [
-            ("config.json", grid.json()),
-            ("shard.txt", shard.description + "\n"),
-            ("runs.csv", runsCSV(runs, requests: grid.requests)),
-            ("runs.json", runsJSON(runs)),
-            ("summary.csv", summaryCSV(runs)),
-            ("summary.json", summaryJSON(runs)),
-        ]
-        for (name, text) in files {
-            let url = directory.appendingPathComponent(name)
-            do { try Data(text.utf8).write(to: url) } catch { throw DystaError("cannot write file", file: url.path) }
+        for (name, text) in files(runs, grid: grid, shard: shard) {
+            try writeAtomically(text, to: directory.appendingPathComponent(name))
         }
+    }
+
+    /// Writes a file under a temporary name in the same folder, flushes it to disk and renames it.
+    static func writeAtomically(_ text: String, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw DystaError("cannot write file", file: temporary.path) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                close(fd)
+                throw DystaError("cannot write file (disk full?)", file: temporary.path)
+            }
+            written += count
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(temporary.path, url.path) == 0 else { throw DystaError("cannot rename \(temporary.lastPathComponent) to \(url.lastPathComponent)", file: url.path) }
     }
 
     /// Reads the runs of a sweep output directory (written by ``write(_:grid:shard:to:)``).
     public static func read(_ directory: URL) throws -> (grid: SweepGrid, runs: [SweepRun]) {
         let grid = try SweepGrid.read(directory.appendingPathComponent("config.json"))
-        let cells = grid.cells
-        let table = try CSVTable(contentsOf: directory.appendingPathComponent("runs.csv"))
-        guard table.header == runsHeader else {
-            throw DystaError("the header is not \(runsHeader.joined(separator: ","))", file: table.path, line: 1)
+        let finished = directory.appendingPathComponent("runs.csv")
+        if !FileManager.default.fileExists(atPath: finished.path),
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent(SweepStore.journalName).path)
+        {
+            throw DystaError("this sweep has not finished (runs.partial.csv, no runs.csv): rerun its dysta sweep command", file: directory.path)
         }
-        let column = Dictionary(uniqueKeysWithValues: runsHeader.enumerated().map { ($1, $0) })
+        let table = try CSVTable(contentsOf: finished)
+        return (grid, try runs(in: table, grid: grid))
+    }
+
+    /// The runs in a table of `runs.csv` rows of `grid`, checked against it.
+    static func runs(in table: CSVTable, grid: SweepGrid) throws -> [SweepRun] {
+        let cells = grid.cells
+        let header = runsHeader(replay: grid.replay != nil)
+        guard table.header == header else {
+            throw DystaError("the header is not \(header.joined(separator: ","))", file: table.path, line: 1)
+        }
+        let column = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
         var runs: [SweepRun] = []
         for row in 0..<table.rowCount {
             let job = try table.index(row: row, column: 0)
@@ -122,7 +169,9 @@ public enum SweepOutput {
                 throw DystaError("job \(job) is outside the grid of config.json", file: table.path, line: table.lineNumbers[row])
             }
             let seed = grid.seeds[job % grid.seeds.count]
-            guard table[row: row, column: column["seed"]!] == String(seed), table[row: row, column: column["scheduler"]!] == cells[cellIndex].scheduler else {
+            guard table[row: row, column: column["seed"]!] == String(seed), table[row: row, column: column["scheduler"]!] == cells[cellIndex].scheduler,
+                table[row: row, column: column["workload"]!] == cells[cellIndex].workload
+            else {
                 throw DystaError("job \(job) does not match config.json", file: table.path, line: table.lineNumbers[row])
             }
             let values = try RunMetrics.names.map { name -> Double? in
@@ -133,9 +182,9 @@ public enum SweepOutput {
                 SweepRun(
                     job: job, cell: cells[cellIndex], seed: seed, rate: try table.number(row: row, column: column["rate"]!),
                     load: try table.number(row: row, column: column["load"]!),
-                    metrics: RunMetrics(count: grid.requests, values: values)))
+                    metrics: RunMetrics(count: try table.index(row: row, column: column["requests"]!), values: values)))
         }
-        return (grid, runs)
+        return runs
     }
 
     /// Combines shard directories: same grid, no job twice, every job present.

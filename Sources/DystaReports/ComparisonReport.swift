@@ -85,7 +85,11 @@ public struct ComparisonReport: Sendable {
             table.add(cells)
         }
         text += table.rendered()
-        text += "\nmean ± 95% confidence half-width (Student t) across seeds; n/a = undefined\n"
+        if (seedCount.values.max() ?? 0) <= 1 {
+            text += "\none run per scheduler: no confidence interval; n/a = undefined\n"
+        } else {
+            text += "\nmean ± 95% confidence half-width (Student t) across seeds; n/a = undefined\n"
+        }
         return text
     }
 

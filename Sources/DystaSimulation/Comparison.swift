@@ -1,5 +1,6 @@
 import DystaCore
 import DystaScheduling
+import Foundation
 
 /// Where a comparison's requests come from.
 public enum RequestSource: Sendable {
@@ -33,6 +34,8 @@ public struct Comparison: Sendable {
     public var predictors: PredictorRegistry = .standard
     /// Whether each run keeps its timeline (``SimulationRun/timeline``; costs 32 bytes per layer).
     public var recordsTimeline = false
+    /// Worker threads for the (seed, scheduler) jobs (default: active processors); outputs do not depend on it.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// Creates a comparison.
     public init(
@@ -72,6 +75,7 @@ public struct Comparison: Sendable {
     public func validate() throws {
         guard !schedulers.isEmpty else { throw DystaError("--schedulers names no scheduler") }
         guard !seeds.isEmpty else { throw DystaError("--seeds names no seed") }
+        guard Set(seeds).count == seeds.count else { throw DystaError("--seeds lists a seed twice") }
         for name in schedulers { _ = try policies.make(name, parameters: parameters) }
         _ = try predictors.make(predictor, semantics: engine.semantics)
         guard parameters.alpha.isFinite, parameters.alpha >= 0 else { throw DystaError("--alpha must be a finite number ≥ 0") }
@@ -79,26 +83,144 @@ public struct Comparison: Sendable {
         try engine.validate()
     }
 
-    /// Runs every scheduler on every seed (seed-major order), calling `body` with each outcome.
-    public func run(_ body: (Outcome, [Request]) throws -> Void) throws {
+    /// Runs every scheduler on every seed, calling `body` with each outcome in seed-major order.
+    ///
+    /// The (seed, scheduler) jobs run on up to ``threads`` threads; `body` is called on one
+    /// thread at a time, always in seed-major order, as soon as the next outcome in that order is
+    /// ready, so the outputs do not depend on the number of threads. `progress(done, total)` is
+    /// called (from worker threads) after each finished job. The first error in that order
+    /// (of a job or of `body`) stops the run and is thrown.
+    public func run(progress: (@Sendable (Int, Int) -> Void)? = nil, _ body: (Outcome, [Request]) throws -> Void) throws {
         try validate()
         let simulator = try Simulator(profile: profile, configuration: engine)
         let predictorInstance = try predictors.make(predictor, semantics: engine.semantics)
-        for seed in seeds {
-            let stream = try requests(seed: seed)
-            for name in schedulers {
-                var policy = try policies.make(name, parameters: parameters)
-                let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance, recordTimeline: recordsTimeline)
-                try body(
-                    Outcome(scheduler: name, seed: seed, run: run, report: RunReport(run, variantCount: profile.variants.count)),
-                    stream)
+        let jobs = seeds.flatMap { seed in schedulers.map { (seed: seed, scheduler: $0) } }
+        let workers = max(1, min(threads, jobs.count))
+        // One stream per seed, made once (in parallel) and shared by that seed's schedulers.
+        let streams = ResultBuffer<[Request]>(count: seeds.count)
+        DispatchQueue.concurrentPerform(iterations: min(workers, seeds.count)) { worker in
+            for index in stride(from: worker, to: seeds.count, by: min(workers, seeds.count)) {
+                streams.set(index, Result { try requests(seed: seeds[index]) })
             }
         }
+        let streamOf = Dictionary(uniqueKeysWithValues: zip(seeds, streams.taken()))
+        let outcomes = ResultBuffer<Outcome>(count: jobs.count)
+        let delivery = OrderedDelivery()
+        let next = AtomicCounter()
+        let done = AtomicCounter()
+        // `body` is only ever called under the delivery lock, one call at a time.
+        withoutActuallyEscaping(body) { escapable in
+            let consumer = UncheckedBox(escapable)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while !delivery.stopped {
+                    let index = next.increment() - 1
+                    guard index < jobs.count else { return }
+                    let (seed, name) = jobs[index]
+                    outcomes.set(
+                        index,
+                        Result {
+                            let stream = try streamOf[seed]!.get()
+                            var policy = try policies.make(name, parameters: parameters)
+                            let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance, recordTimeline: recordsTimeline)
+                            return Outcome(scheduler: name, seed: seed, run: run, report: RunReport(run, variantCount: profile.variants.count))
+                        })
+                    progress?(done.increment(), jobs.count)
+                    // Hand every outcome that is next in order to `body` (one thread at a time).
+                    delivery.deliver(upTo: jobs.count) { position in
+                        guard let outcome = outcomes.take(position) else { return false }
+                        let value = try outcome.get()
+                        try consumer.value(value, try streamOf[value.seed]!.get())
+                        return true
+                    }
+                }
+            }
+        }
+        if let error = delivery.error { throw error }
     }
 
     /// Offered load ρ = rate × mean isolated latency of a uniformly drawn variant (nil for replays).
     public var offeredLoad: Double? {
         guard case .poisson(let rate, _, _) = source else { return nil }
         return rate * RequestGenerator(profile: profile).meanIsolatedLatency / Double(engine.accelerators)
+    }
+}
+
+/// Result slots filled once each by worker threads and taken out once each.
+final class ResultBuffer<Value>: @unchecked Sendable {
+    private var slots: [Result<Value, any Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ value: Result<Value, any Error>) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+    /// The slot's result, emptied (nil while not yet set).
+    func take(_ index: Int) -> Result<Value, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        let value = slots[index]
+        slots[index] = nil
+        return value
+    }
+    /// Every result (all must be set).
+    func taken() -> [Result<Value, any Error>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
+}
+
+/// A value handed to worker threads whose uses are serialised by a lock elsewhere.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A lock-protected counter.
+final class AtomicCounter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+}
+
+/// Hands results to a consumer strictly in index order, one thread at a time.
+final class OrderedDelivery: @unchecked Sendable {
+    private let lock = NSLock()
+    private var position = 0
+    private var failure: (any Error)?
+
+    /// Whether a delivery failed (workers then stop taking jobs).
+    var stopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure != nil
+    }
+
+    /// The first error of a delivery.
+    var error: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
+    }
+
+    /// Calls `deliver(position)` for each next position while it returns true (the result was
+    /// there); a thrown error stops all delivery. Runs under the lock: one consumer at a time.
+    func deliver(upTo count: Int, _ deliver: (Int) throws -> Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        while failure == nil, position < count {
+            do {
+                guard try deliver(position) else { return }
+                position += 1
+            } catch {
+                failure = error
+            }
+        }
     }
 }
