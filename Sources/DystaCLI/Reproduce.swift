@@ -25,6 +25,12 @@ struct ReproduceCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (the paper: 1-5).", valueName: "seeds"))
+    var seeds: String = "1-5"
+
+    @Option(parsing: .unconditional, help: "Requests per run (the paper: 1000).")
+    var requests: Int = 1000
+
     @Flag(help: "Do not write PNG copies of the figures.")
     var noPNG = false
 
@@ -38,6 +44,10 @@ struct ReproduceCommand: ParsableCommand {
         let output = URL(fileURLWithPath: out)
         var reproduction = Reproduction(semantics: semantics, output: output, threads: threads)
         reproduction.png = !noPNG
+        reproduction.seeds = try parseSeeds(seeds)
+        guard !reproduction.seeds.isEmpty else { throw DystaError("--seeds names no seed") }
+        guard requests >= 1 else { throw DystaError("--requests must be at least 1 (got \(requests))") }
+        reproduction.requests = requests
         try progressOptions.check()
         let progress = progressOptions.progress(items[0])
         let start = Date()
@@ -51,7 +61,11 @@ struct ReproduceCommand: ParsableCommand {
             let relative = relativePath(from: reportURL.deletingLastPathComponent(), to: output)
             var command = "dysta reproduce \(item) --out \(out) --report \(report)"
             if semantics != .default { command += " --semantics \(semantics.rawValue)" }
-            let text = ResultsReport.markdown(sections: sections, command: command, semantics: semantics, figureDirectory: relative)
+            if seeds != "1-5" { command += " --seeds \(seeds)" }
+            if requests != 1000 { command += " --requests \(requests)" }
+            let text = ResultsReport.markdown(
+                sections: sections, command: command, semantics: semantics, figureDirectory: relative, seeds: reproduction.seeds,
+                requests: reproduction.requests)
             try write(text, to: report)
         }
         let written = report.map { "; results in \(out), report \($0)" } ?? "; results in \(out)"

@@ -23,16 +23,16 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("Comma-separated schedulers (default: every registered policy but dysta-hw; see 'dysta list').", valueName: "a,b,c"))
     var schedulers: String?
 
-    @Option(help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN — the paper's Fig. 13 rates; see also --load).")
+    @Option(parsing: .unconditional, help: "Poisson arrival rate in requests/s (default: 30 for attention workloads, 3 for CNN — the paper's Fig. 13 rates; see also --load).")
     var rate: Double?
 
-    @Option(help: "Offered load ρ instead of a rate: rate = ρ × accelerators / mean isolated latency of a uniformly drawn variant.")
+    @Option(parsing: .unconditional, help: "Offered load ρ instead of a rate: rate = ρ × accelerators / mean isolated latency of a uniformly drawn variant.")
     var load: Double?
 
-    @Option(help: "Number of requests per seed.")
+    @Option(parsing: .unconditional, help: "Number of requests per seed.")
     var requests: Int = 1000
 
-    @Option(help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture (default: 10).")
+    @Option(parsing: .unconditional, help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture (default: 10).")
     var slo: Double?
 
     @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed (default: 1-5; with --replay the single seed 1, which only labels the run).", valueName: "seeds"))
@@ -44,19 +44,19 @@ struct Simulate: ParsableCommand {
     @Option(help: "Sparsity predictor turning measured sparsity into γ (see 'dysta list').")
     var predictor: String = "avg-ratio"
 
-    @Option(help: "SDRM3 fairness weight α.")
+    @Option(parsing: .unconditional, help: "SDRM3 fairness weight α.")
     var alpha: Double = 1
 
-    @Option(help: "Dysta weight β of urgency and preemption penalty.")
+    @Option(parsing: .unconditional, help: "Dysta weight β of urgency and preemption penalty.")
     var beta: Double = 0.01
 
-    @Option(help: "Number of identical accelerators sharing the ready queue (default: 1).")
+    @Option(parsing: .unconditional, help: "Number of identical accelerators sharing the ready queue (default: 1).")
     var accelerators: Int?
 
     @Option(help: "Deployment scenario: mobile, arvr or datacenter (sets workload, models, arrivals, SLO and accelerators; see docs/scenarios.md).")
     var scenario: String?
 
-    @Option(help: "Context-switch cost in seconds, added when an accelerator changes request.")
+    @Option(parsing: .unconditional, help: "Context-switch cost in seconds, added when an accelerator changes request.")
     var switchCost: Double = 0
 
     @Option(help: ArgumentHelp("Replay this request table (CSV: id,arrival,model,sample,priority,target; seconds) instead of generating requests. A replay is one stream: one run per scheduler, one seed, no interval.", valueName: "file"))
@@ -161,7 +161,7 @@ struct Simulate: ParsableCommand {
         ]
         switch source {
         case .poisson(let rate, let count, let slo):
-            settings.append(("requests", "\(count) per seed, Poisson \(formatNumber(rate)) req/s, SLO ×\(formatNumber(slo))"))
+            settings.append(("requests", "\(count) per seed, Poisson \(String(format: "%.4g", rate)) req/s, SLO ×\(formatNumber(slo))"))
             if let load = comparison.offeredLoad { settings.append(("offered load ρ", String(format: "%.3f", load))) }
         case .replay(let table):
             settings.append(("requests", "\(table.count) replayed from \(replay ?? "")"))
@@ -181,6 +181,27 @@ struct Simulate: ParsableCommand {
         ]
         var report = ComparisonReport(
             settings: settings, schedulers: schedulerNames, variantNames: profile.variants.map(\.name), perModel: perModel)
+        var parameters: [(String, JSONValue)] = [
+            ("workload", .string(workloadOptions.workloadLabel)), ("models", .integer(profile.variants.count)),
+            ("accelerator", .string(model.name)),
+        ]
+        switch source {
+        case .poisson(let rate, let count, let slo):
+            parameters += [("arrivals", .string("poisson")), ("rate_per_second", .number(rate)), ("requests_per_seed", .integer(count)), ("slo_multiplier", .number(slo))]
+            if let load = comparison.offeredLoad { parameters.append(("offered_load", .number(load))) }
+        case .replay(let table):
+            parameters += [("arrivals", .string("replay")), ("replay_file", .string(replay ?? "")), ("requests_per_seed", .integer(table.count))]
+        case .generated:
+            if let scenarioValue {
+                parameters += [("arrivals", .string("scenario")), ("scenario", .string(scenarioValue.name)), ("requests_per_seed", .integer(requests))]
+            }
+        }
+        parameters += [
+            ("seeds", .array(seedList.map { .integer(Int($0)) })), ("semantics", .string(semantics.rawValue)), ("predictor", .string(predictor)),
+            ("alpha", .number(alpha)), ("beta", .number(beta)), ("accelerators", .integer(accelerators)), ("switch_cost_seconds", .number(switchCost)),
+            ("schedulers", .array(schedulerNames.map { .string($0) })),
+        ]
+        report.parameters = parameters
         let perRequestSink = try perRequest.map { try FileSink(path: $0) }
         perRequestSink?.write(PerRequestCSV.header)
         var emittedSeeds = Set<UInt64>()
@@ -198,6 +219,10 @@ struct Simulate: ParsableCommand {
         }
         perRequestSink?.close()
         try outputOptions.emit(report.rendered(outputOptions.format))
+        // A CSV file gets its settings beside it (a CSV has no place for them).
+        if outputOptions.format == .csv, let path = outputOptions.output, path != "-" {
+            try write(report.settingsJSON(), to: path + ".settings.json")
+        }
         if progress.shown {
             let runs = seedList.count * schedulerNames.count
             progress.finish("simulate: \(runs) runs in \(Progress.duration(Date().timeIntervalSince(start)))")

@@ -20,8 +20,8 @@ struct WorkloadOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Directory of trace files to use instead of a shipped workload.", valueName: "dir"))
     var traces: String?
 
-    @Option(name: .long, help: "Format of --traces: native (workload.json + CSV), sanger or eyeriss (the paper artifact's CSV files).")
-    var traceKind: TraceKindOption = .native
+    @Option(name: .long, help: "Format of --traces: native (workload.json + CSV; the default), sanger or eyeriss (the paper artifact's CSV files).")
+    var traceKind: TraceKindOption?
 
     @Option(name: .long, help: "Latency model: sanger, eyeriss-v2, eyeriss-v2-artifact or table (default: the workload's own).")
     var accelerator: String?
@@ -34,9 +34,17 @@ struct WorkloadOptions: ParsableArguments {
 
     /// Loads the workload named by the options.
     func loadWorkload() throws -> Workload {
-        guard let traces else { return try Benchmark.load(workload ?? "attention") }
+        if traces != nil && workload != nil { throw DystaError("give --workload (a shipped workload) or --traces (a folder), not both") }
+        guard let traces else {
+            if traceKind != nil { throw DystaError("--trace-kind describes --traces: give --traces DIR or drop --trace-kind") }
+            return try Benchmark.load(workload ?? "attention")
+        }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: traces, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw DystaError("--traces takes a folder (workload.json and CSV files, or the artifact's CSV files), not a file", file: traces)
+        }
         let url = URL(fileURLWithPath: traces)
-        switch traceKind {
+        switch traceKind ?? .native {
         case .native: return try NativeTraceLoader.loadDirectory(url)
         case .sanger: return try ArtifactTraceLoader.loadDirectory(url, kind: .sanger)
         case .eyeriss: return try ArtifactTraceLoader.loadDirectory(url, kind: .eyeriss)
@@ -58,28 +66,11 @@ struct WorkloadOptions: ParsableArguments {
     }
 
     /// A short description of where the workload came from.
-    var workloadLabel: String { traces.map { "\($0) (\(traceKind.rawValue))" } ?? workload ?? "attention" }
+    var workloadLabel: String { traces.map { "\($0) (\((traceKind ?? .native).rawValue))" } ?? workload ?? "attention" }
 }
 
-/// Parses `1-5`, `1,3,7` or `1-3,9` into seeds.
-func parseSeeds(_ text: String) throws -> [UInt64] {
-    var seeds: [UInt64] = []
-    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-        let piece = part.trimmingCharacters(in: .whitespaces)
-        if let dash = piece.dropFirst().firstIndex(of: "-") {
-            guard let low = UInt64(piece[..<dash]), let high = UInt64(piece[piece.index(after: dash)...]), low <= high,
-                high - low < 1_000_000
-            else { throw DystaError("--seeds '\(text)': '\(piece)' is not a range like 1-5") }
-            seeds += Array(low...high)
-        } else {
-            guard let seed = UInt64(piece) else { throw DystaError("--seeds '\(text)': '\(piece)' is not a non-negative integer") }
-            seeds.append(seed)
-        }
-    }
-    var seen = Set<UInt64>()
-    for seed in seeds where !seen.insert(seed).inserted { throw DystaError("--seeds '\(text)' lists seed \(seed) twice") }
-    return seeds
-}
+/// Parses `1-5`, `1,3,7` or `1-3,9` into seeds (the `--seeds` flag).
+func parseSeeds(_ text: String) throws -> [UInt64] { try SeedList.parse(text, name: "--seeds") }
 
 /// Parses a comma-separated list of numbers for option `--flag`, each checked by `valid`.
 func parseNumbers(_ text: String, flag: String, valid: (Double) -> Bool = { $0.isFinite }, expected: String = "a number")
@@ -120,8 +111,19 @@ func write(_ text: String, to path: String?) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     } catch {
-        throw DystaError("cannot write file", file: path)
+        throw DystaError("cannot write file: \(writeFailureReason(path))", file: path)
     }
+}
+
+/// Why a file cannot be written: a missing folder, a folder in the way, or permissions.
+func writeFailureReason(_ path: String) -> String {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) { return "the folder \(folder) does not exist" }
+    if !isDirectory.boolValue { return "\(folder) is not a folder" }
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return "it is a folder" }
+    if !FileManager.default.isWritableFile(atPath: folder) { return "no permission to write in \(folder)" }
+    return "the disk refused it (full or read-only?)"
 }
 
 /// Streams text to a file (created or truncated).

@@ -105,8 +105,14 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         rates = try c.decodeIfPresent([Double].self, forKey: .rates)
         loads = try c.decodeIfPresent([Double].self, forKey: .loads)
         slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [10]
-        schedulers = try c.decode([String].self, forKey: .schedulers)
-        seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? (replay != nil ? [1] : [1, 2, 3, 4, 5])
+        // As on the command line: absent schedulers are every registered policy.
+        schedulers = try c.decodeIfPresent([String].self, forKey: .schedulers) ?? Registries.current.policies.names
+        // A list of integers, or text as the --seeds flag takes it ("1-5", "1,3,7").
+        if let text = try? c.decodeIfPresent(String.self, forKey: .seeds) {
+            seeds = try SeedList.parse(text, name: "'seeds'")
+        } else {
+            seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? (replay != nil ? [1] : [1, 2, 3, 4, 5])
+        }
         predictors = try c.decodeIfPresent([String].self, forKey: .predictors) ?? ["avg-ratio"]
         alphas = try c.decodeIfPresent([Double].self, forKey: .alphas) ?? [1]
         betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? [0.01]
@@ -196,13 +202,13 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         } catch let error as DystaError {
             throw error.inFile(url.path)
         } catch let error as DecodingError {
-            throw DystaError(Self.describe(error), file: url.path)
+            throw DystaError(Self.describe(error, format: isYAML ? "YAML" : "JSON"), file: url.path)
         } catch {
             throw DystaError(isYAML ? "not valid YAML" : "not valid JSON", file: url.path)
         }
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    static func describe(_ error: DecodingError, format: String = "JSON") -> String {
         func path(_ codingPath: [CodingKey]) -> String {
             codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
         }
@@ -212,7 +218,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         case .valueNotFound(let type, let context): return "\(path(context.codingPath)): expected \(type)"
         case .dataCorrupted(let context):
             if let underlying = context.underlyingError as? DystaError { return underlying.message }
-            return "not valid JSON" + (context.codingPath.isEmpty ? "" : " at \(path(context.codingPath))")
+            return "not valid \(format)" + (context.codingPath.isEmpty ? "" : " at \(path(context.codingPath))")
         @unknown default: return "cannot decode the experiment file"
         }
     }

@@ -11,6 +11,8 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 public struct ComparisonReport: Sendable {
     /// Describes the run (printed above the table, stored in JSON).
     public var settings: [(String, String)]
+    /// The same settings as typed values (numbers, lists) for JSON and the CSV sidecar.
+    public var parameters: [(String, JSONValue)] = []
     /// Scheduler names in order.
     public var schedulers: [String]
     /// Variant names in workload order.
@@ -122,9 +124,15 @@ public struct ComparisonReport: Sendable {
             return .object(members)
         }
         return .object([
-            ("settings", .object(settings.map { ($0.0, .string($0.1)) })),
+            ("settings", .object(parameters)),
+            ("description", .object(settings.map { ($0.0, .string($0.1)) })),
             ("results", .array(results)),
         ])
+    }
+
+    /// The typed settings alone, as JSON (the sidecar of a CSV output).
+    public func settingsJSON() -> String {
+        JSONValue.object([("settings", .object(parameters)), ("description", .object(settings.map { ($0.0, .string($0.1)) }))]).rendered()
     }
 }
 
