@@ -54,13 +54,18 @@ public struct LatencyStatistics: Sendable {
             }
             return text
         case .csv:
-            var lines = ["model,samples,layers,mean,std,min,p50,p99,max,cv,layer_means"]
+            // Tidy: one value per cell. Per model a row with layer "all" (the isolated latency's
+            // statistics), then one row per layer with its mean latency.
+            var lines = ["model,layer,samples,layers,mean,std,min,p50,p99,max,cv"]
             for item in statistics {
                 let numbers = [item.mean, item.standardDeviation, item.minimum, item.p50, item.p99, item.maximum].map(formatNumber)
                 lines.append(
-                    ([csvField(item.variant), String(item.samples), String(item.layers)] + numbers
-                        + [item.coefficientOfVariation.map(formatNumber) ?? "", csvField(item.layerMeans.map(formatNumber).joined(separator: " "))])
+                    ([csvField(item.variant), "all", String(item.samples), String(item.layers)] + numbers
+                        + [item.coefficientOfVariation.map(formatNumber) ?? ""])
                         .joined(separator: ","))
+                for (layer, mean) in item.layerMeans.enumerated() {
+                    lines.append("\(csvField(item.variant)),\(layer),\(item.samples),\(item.layers),\(formatNumber(mean)),,,,,,")
+                }
             }
             return lines.joined(separator: "\n") + "\n"
         case .json:

@@ -207,8 +207,12 @@ struct BenchmarkCLITests {
         let result = try dysta(["latency", "--workload", workload, "--format", "csv"])
         #expect(result.status == 0, "\(result.err)")
         let lines = result.out.split(separator: "\n")
-        #expect(lines.first == "model,samples,layers,mean,std,min,p50,p99,max,cv,layer_means")
-        #expect(lines.count == 1 + (workload == "cnn" ? 18 : 3))
+        #expect(lines.first == "model,layer,samples,layers,mean,std,min,p50,p99,max,cv")
+        // One "all" row per model and one row per layer; every row has the header's 11 cells.
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.filter { $0[1] == "all" }.count == (workload == "cnn" ? 18 : 3))
+        #expect(rows.allSatisfy { $0.count == 11 })
+        #expect(rows.filter { $0[1] != "all" }.count == rows.filter { $0[1] == "all" }.map { Int($0[3])! }.reduce(0, +))
     }
 }
 
