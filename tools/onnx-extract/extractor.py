@@ -71,6 +71,13 @@ def log(*a):
     print(*a, file=sys.stderr, flush=True)
 
 
+def rel(path):
+    """A path inside the repository, relative to its root (provenance stays machine-independent)."""
+    s = str(path)
+    root = str(ROOT) + os.sep
+    return s.replace(root, "")
+
+
 def sha256_file(p):
     h = hashlib.sha256()
     with open(p, "rb") as f:

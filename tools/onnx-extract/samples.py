@@ -16,6 +16,11 @@ class InputError(Exception):
         self.path = str(path)
 
 
+def _rel(p):
+    root = str(Path(__file__).resolve().parents[2]) + "/"
+    return str(Path(p).resolve()).replace(root, "")
+
+
 def sha256_bytes(b):
     return hashlib.sha256(b).hexdigest()
 
@@ -141,7 +146,7 @@ class ImageInputs:
         h = hashlib.sha256()
         for r in rows:
             h.update((r[1] + " " + r[2] + "\n").encode())
-        return {"type": "images", "folder": str(self.folder), "count": len(rows),
+        return {"type": "images", "folder": _rel(self.folder), "count": len(rows),
                 "order": "file names sorted by UTF-8 bytes",
                 "preprocessing": self.pre.describe(),
                 "list_sha256": h.hexdigest(),
@@ -198,7 +203,7 @@ class TextInputs:
     def provenance(self):
         rows = [[i, f, k, sha256_bytes(t.encode("utf-8"))] for i, (f, k, t) in enumerate(self.texts)]
         h = hashlib.sha256("".join(t + "\n" for _, _, t in self.texts).encode("utf-8"))
-        return {"type": "text", "folder": str(self.folder), "count": len(rows),
+        return {"type": "text", "folder": _rel(self.folder), "count": len(rows),
                 "order": "file names sorted by UTF-8 bytes" + (", then lines" if self.per_line else ""),
                 "unit": "one non-empty line" if self.per_line else "one file (stripped)",
                 "tokenizer": {"file": self.tokenizer_path.name,
