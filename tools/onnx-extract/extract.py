@@ -124,6 +124,13 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("extract.py: interrupted (nothing written)", file=sys.stderr)
         return 130
+    except Exception as e:            # anything unforeseen: still one line, nothing written
+        if args.debug:
+            raise
+        msg = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        print(f"extract.py: error: {args.model}: internal error {type(e).__name__}: {msg} "
+              f"(--debug shows the traceback)", file=sys.stderr)
+        return 1
 
 
 def build_inputs(args, ex, model_path, kind_hint):

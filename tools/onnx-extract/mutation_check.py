@@ -4,7 +4,7 @@ code) once on purpose, in a copy of the tools; the tests run against the copy an
   tools/onnx-extract/.venv/bin/python tools/onnx-extract/mutation_check.py [NAME ...]
 
 Prints, per mutation, the tests that failed; every test of test_extract.py appears at least
-once (checked at the end). Takes about a minute.
+once (checked at the end). Takes about two minutes.
 """
 import re
 import shutil
