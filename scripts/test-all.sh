@@ -47,7 +47,7 @@ install_debian() {
 
 python_tests() {
     local tests
-    tests=$(find tools -name 'test_*.py' -not -path '*/.venv/*' | sort)
+    tests=$(find tools -name 'test_*.py' -not -path '*/.venv/*' -not -path '*/.cache/*' | sort)
     if [ -z "$tests" ]; then
         echo "no Python tests under tools/"
         return 0

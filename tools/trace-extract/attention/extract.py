@@ -261,12 +261,13 @@ def softmax(s):
     return (e / e.sum(-1, keepdims=True)).astype(F32)
 
 
-def attention_cell(p, causal):
+def attention_cell(p, causal, threshold=THRESHOLD):
     """p: [heads, L, L] softmax probabilities over the real tokens (padding keys/queries
     carry probability 0 / are not valid, so they never count). Returns
-    (kept, valid, load_balance) with Sanger's pack-and-split over 64-wide vectors."""
+    (kept, valid, load_balance) with Sanger's pack-and-split over 64-wide vectors.
+    Shared with tools/onnx-extract (which passes its --threshold)."""
     h, L, _ = p.shape
-    m = p > THRESHOLD
+    m = p > threshold
     kept = int(np.count_nonzero(m))
     valid = h * (L * (L + 1) // 2 if causal else L * L)
     nb = -(-L // VEC)

@@ -4,7 +4,7 @@ without fine-tuning. Ties are broken by flat index (stable sort), so masks are d
   dense           nothing pruned
   unstructuredP   zero the round(P% * n) weights of smallest |w|
   filter20        remove the round(20% * M) output filters of smallest L2 norm (weights and bias,
-                  so the output channel is exactly 0).
+                  so the output channel is exactly 0); filterP (tools/onnx-extract) the same with P%.
   block4-P        blocks of 4 consecutive input channels (within the conv's group) at the same
                   (m, r, s); zero the round(P% * #blocks) blocks of smallest L2 norm.
 Not pruned: the first conv and the final classifier of every network, and depthwise convs
@@ -62,18 +62,18 @@ def make_masks(model, pattern):
             continue
         w = eff[L.name]
         assert w.shape == L.weight_shape, (L.name, w.shape, L.weight_shape)
-        if L.depthwise and pattern != "filter20":
+        if L.depthwise and not pattern.startswith("filter"):
             continue
         if pattern.startswith("unstructured"):
             masks[L.name] = unstructured(w, int(pattern[len("unstructured"):]) / 100)
-        elif pattern == "filter20":
+        elif pattern.startswith("filter"):
             if L.depthwise:
                 if L.follows in keeps:
                     keeps[L.name] = keeps[L.follows].copy()
                 else:
                     continue
             else:
-                keeps[L.name] = filter_keep(w, 0.2)
+                keeps[L.name] = filter_keep(w, int(pattern[len("filter"):]) / 100)
             masks[L.name] = np.broadcast_to(keeps[L.name][:, None, None, None], w.shape).copy()
         elif pattern.startswith("block4-"):
             masks[L.name] = block4(w, int(pattern[len("block4-"):]) / 100)

@@ -1,0 +1,424 @@
+"""ONNX graph analysis for the generic trace extractor (tools/onnx-extract/extract.py).
+
+CNN layer mapping
+-----------------
+Every Conv (2-D, constant weight), Gemm (constant B) and MatMul (constant 2-D second input)
+is one scheduled layer, in graph (topological) order. For each layer:
+
+* input activation x: the layer's data input; when that input is an explicit constant-zero
+  Pad (possibly through Transpose/Cast/Identity), x is the Pad's input and the explicit
+  padding is added to the layer's own padding (TensorFlow exports pad in front of the conv);
+* per-channel affine chain: from the layer output, the single-consumer ops Transpose, Cast,
+  Identity, BatchNormalization and Add/Sub/Mul/Div with a constant that broadcasts along the
+  channel axis (bias, BatchNorm as Sub/Mul/Add); its Mul/Div/BatchNorm scales multiply the
+  weights to give the BN-folded magnitudes used for pruning; its end is where a removed
+  filter's channel is masked (filter pruning);
+* output activation y: after the chain, the layer's non-linearity (Relu, Clip = ReLU6,
+  LeakyRelu, HardSwish, ...) if it follows directly, or after a residual Add (a non-constant
+  operand) that it follows; otherwise the chain end (raw output, bias included).
+
+This is exactly the rule the hand-written ResNet runner (tools/trace-extract/cnn/
+model_resnet.py) applies to the Open-NSFW graph, stated for any graph.
+"""
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+PASS = {"Transpose", "Cast", "Identity"}
+AFFINE = {"Add", "Sub", "Mul", "Div"}
+ACTIVATIONS = {"Relu", "Clip", "LeakyRelu", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh", "Elu",
+               "Selu", "Celu", "Softplus", "PRelu", "Gelu", "ThresholdedRelu", "Mish"}
+# ops that compute like a layer but cannot be mapped onto the Eyeriss-V2 conv/linear model
+UNMAPPABLE = {"ConvTranspose", "ConvInteger", "QLinearConv", "MatMulInteger", "QLinearMatMul",
+              "LSTM", "GRU", "RNN", "DeformConv", "Einsum", "DynamicQuantizeLSTM"}
+FUSED_ATTENTION = {"Attention", "MultiHeadAttention", "GroupQueryAttention", "PackedAttention",
+                   "PackedMultiHeadAttention", "DecoderAttention", "DecoderMaskedSelfAttention",
+                   "DecoderMaskedMultiHeadAttention", "LongformerAttention", "QAttention",
+                   "QOrderedAttention", "SparseAttention", "PagedAttention"}
+
+
+class GraphError(Exception):
+    """A problem with the model file; the message names the node."""
+
+
+def node_name(n):
+    return n.name or (n.output[0] if n.output else n.op_type)
+
+
+def attrs(n):
+    return {a.name: helper.get_attribute_value(a) for a in n.attribute}
+
+
+class Graph:
+    def __init__(self, model):
+        self.model = model
+        g = model.graph
+        self.init = {i.name: i for i in g.initializer}
+        self._arrays = {}
+        self.producer = {o: n for n in g.node for o in n.output if o}
+        self.consumers = {}
+        for n in g.node:
+            for i in n.input:
+                if i:
+                    self.consumers.setdefault(i, []).append(n)
+        self.outputs = {o.name for o in g.output}
+        self.inputs = [i for i in g.input if i.name not in self.init]
+
+    def const(self, name):
+        """numpy value of an initializer / Constant node (through Identity), else None."""
+        seen = 0
+        while name not in self.init:
+            n = self.producer.get(name)
+            if n is None or seen > 16:
+                return None
+            if n.op_type == "Identity":
+                name = n.input[0]
+                seen += 1
+                continue
+            if n.op_type == "Constant":
+                a = attrs(n)
+                if "value" in a:
+                    return numpy_helper.to_array(a["value"])
+                for k in ("value_float", "value_int"):
+                    if k in a:
+                        return np.array(a[k])
+                for k in ("value_floats", "value_ints"):
+                    if k in a:
+                        return np.array(a[k])
+            return None
+        if name not in self._arrays:
+            self._arrays[name] = numpy_helper.to_array(self.init[name])
+        return self._arrays[name]
+
+    def users(self, t):
+        """consumers of tensor t; a graph output counts as one more (unknown) user."""
+        u = list(self.consumers.get(t, []))
+        if t in self.outputs:
+            u.append(None)
+        return u
+
+
+# --------------------------------------------------------------------------------- CNN layers
+class LayerInfo:
+    """Where one scheduled CNN layer lives in the graph (geometry filled in by finish())."""
+
+    def __init__(self, node, kind):
+        self.node = node
+        self.kind = kind                # "conv" or "linear"
+        self.name = node_name(node)
+        self.wname = node.input[1]
+        self.x = None                   # tensor read as the input activation
+        self.x_lay = None               # layout of x: axis i of x holds NCHW axis x_lay[i]
+        self.pad_node = None            # explicit Pad folded into the layer
+        self.chain_end = None
+        self.chain_lay = None
+        self.act = None                 # output activation tensor
+        self.act_lay = None
+        self.nonlinearity = None
+        self.residual = False
+        self.scale = None               # per-channel scale of the affine chain (float64)
+        self.alpha = 1.0
+
+
+def _lay_after_transpose(lay, perm):
+    return [lay[p] for p in perm]
+
+
+def to_nchw(a, lay):
+    """Array in layout lay (axis i holds NCHW axis lay[i]) -> NCHW."""
+    return a.transpose([lay.index(j) for j in range(len(lay))])
+
+
+def _check_channel_const(c, rank, ch_axis, M):
+    """Does constant c broadcast along the channel axis only? Returns the flat per-channel
+    vector (size 1 or M) or None."""
+    shape = list(c.shape)
+    if len(shape) > rank:
+        return None
+    shape = [1] * (rank - len(shape)) + shape
+    for i, d in enumerate(shape):
+        if i != ch_axis and d != 1:
+            return None
+    v = np.asarray(c, dtype=np.float64).reshape(-1)
+    if v.size not in (1, M):
+        return None
+    return v
+
+
+def find_cnn_layers(G):
+    """Scheduled layers of a CNN graph, in graph order. Raises GraphError naming the node for
+    anything that cannot be mapped."""
+    layers = []
+    for n in G.model.graph.node:
+        if n.domain not in ("", "ai.onnx"):
+            raise GraphError(f"node '{node_name(n)}': operator {n.domain}.{n.op_type} is not "
+                             f"supported (custom or fused operator; export with standard ONNX ops)")
+        if n.op_type in UNMAPPABLE:
+            raise GraphError(f"node '{node_name(n)}': operator {n.op_type} cannot be mapped onto a "
+                             f"conv/linear layer (supported: Conv, Gemm, MatMul with constant weights)")
+        if n.op_type == "Conv":
+            w = G.const(n.input[1])
+            if w is None:
+                raise GraphError(f"node '{node_name(n)}': Conv weight '{n.input[1]}' is not a constant")
+            if w.ndim != 4:
+                raise GraphError(f"node '{node_name(n)}': only 2-D convolutions are supported "
+                                 f"(weight shape {list(w.shape)})")
+            a = attrs(n)
+            if any(d != 1 for d in a.get("dilations", [1, 1])):
+                raise GraphError(f"node '{node_name(n)}': dilated convolution "
+                                 f"(dilations {a['dilations']}) is not supported")
+            st = a.get("strides", [1, 1])
+            if st[0] != st[1]:
+                raise GraphError(f"node '{node_name(n)}': different strides per direction {st} "
+                                 f"are not supported (the trace format has one stride)")
+            layers.append(LayerInfo(n, "conv"))
+        elif n.op_type in ("Gemm", "MatMul"):
+            w1 = G.const(n.input[1])
+            w0 = G.const(n.input[0])
+            if w1 is None and w0 is None:
+                raise GraphError(f"node '{node_name(n)}': {n.op_type} of two activations (attention "
+                                 f"scores?) is not a CNN layer; use --kind attention for transformers")
+            if w1 is None or w0 is not None:
+                raise GraphError(f"node '{node_name(n)}': {n.op_type} with a constant first input "
+                                 f"is not supported")
+            if w1.ndim != 2:
+                raise GraphError(f"node '{node_name(n)}': {n.op_type} weight of rank {w1.ndim} is "
+                                 f"not supported")
+            L = LayerInfo(n, "linear")
+            if n.op_type == "Gemm":
+                a = attrs(n)
+                if a.get("transA", 0):
+                    raise GraphError(f"node '{node_name(n)}': Gemm with transA=1 is not supported")
+                L.alpha = float(a.get("alpha", 1.0))
+            layers.append(L)
+    if not layers:
+        raise GraphError("no Conv, Gemm or MatMul layer with constant weights found")
+    for L in layers:
+        _input_side(G, L)
+        _output_side(G, L)
+    return layers
+
+
+def _input_side(G, L):
+    """x tensor of the layer: the data input, or the input of an explicit zero Pad in front."""
+    name = L.node.input[0]
+    t, lay = name, [0, 1, 2, 3]
+    while True:
+        n = G.producer.get(t)
+        if n is None or L.kind == "linear":
+            break
+        if n.op_type in PASS:
+            if n.op_type == "Transpose":
+                perm = attrs(n)["perm"]
+                # output axis i = input axis perm[i]: input axis perm[i] holds lay[i]
+                new = [None] * len(perm)
+                for i, p in enumerate(perm):
+                    new[p] = lay[i]
+                lay = new
+            t = n.input[0]
+            continue
+        if n.op_type == "Pad":
+            a = attrs(n)
+            mode = a.get("mode", b"constant")
+            if mode not in (b"constant", "constant"):
+                raise GraphError(f"node '{node_name(n)}': Pad mode {mode!r} in front of layer "
+                                 f"'{L.name}' is not zero padding")
+            if len(n.input) > 2 and n.input[2]:
+                cv = G.const(n.input[2])
+                if cv is None or np.any(cv != 0):
+                    raise GraphError(f"node '{node_name(n)}': Pad with a non-zero value in front of "
+                                     f"layer '{L.name}'")
+            if len(n.input) > 3 and n.input[3]:
+                raise GraphError(f"node '{node_name(n)}': Pad with axes input is not supported")
+            L.pad_node = n
+            L.x = n.input[0]
+            L.x_lay = lay
+            return
+        break
+    L.x = name
+    L.x_lay = [0, 1, 2, 3] if L.kind == "conv" else None
+
+
+def _output_side(G, L):
+    """Walk the per-channel affine chain, then find the non-linearity (see module doc)."""
+    n0 = L.node
+    if L.kind == "conv":
+        M = G.const(L.wname).shape[0]
+        lay, rank = [0, 1, 2, 3], 4
+    else:
+        w = G.const(L.wname)
+        tb = attrs(n0).get("transB", 0) if n0.op_type == "Gemm" else 0
+        M = w.shape[0] if tb else w.shape[1]
+        lay, rank = None, 2
+    t, scale = n0.output[0], np.ones(1) * L.alpha
+    while True:
+        users = G.users(t)
+        if len(users) != 1 or users[0] is None:
+            break
+        n = users[0]
+        if n.op_type in PASS:
+            if n.op_type == "Transpose":
+                if lay is None:
+                    break
+                lay = _lay_after_transpose(lay, attrs(n)["perm"])
+            t = n.output[0]
+            continue
+        ch = lay.index(1) if lay is not None else rank - 1
+        if n.op_type == "BatchNormalization" and n.input[0] == t and ch == 1:
+            p = [G.const(i) for i in n.input[1:5]]
+            if any(v is None for v in p):
+                break
+            eps = attrs(n).get("epsilon", 1e-5)
+            k = np.asarray(p[0], np.float64) / np.sqrt(np.asarray(p[3], np.float64) + eps)
+            scale = scale * k
+            t = n.output[0]
+            continue
+        if n.op_type in AFFINE:
+            first = n.input[0] == t
+            other = n.input[1] if first else n.input[0]
+            c = G.const(other)
+            if c is None:
+                break
+            v = _check_channel_const(c, rank if lay is None else len(lay), ch, M)
+            if v is None:
+                break
+            if n.op_type == "Mul":
+                scale = scale * v
+            elif n.op_type == "Div":
+                if not first:
+                    break
+                scale = scale / v
+            elif n.op_type == "Sub" and not first:
+                scale = -scale
+            t = n.output[0]
+            continue
+        break
+    L.chain_end, L.chain_lay = t, lay
+    L.scale = np.broadcast_to(scale, (M,)).copy()
+    users = G.users(t)
+    act, act_lay, nl = t, lay, None
+    if len(users) == 1 and users[0] is not None:
+        n = users[0]
+        if n.op_type in ACTIVATIONS:
+            act, nl = n.output[0], n.op_type
+        elif n.op_type == "Add" and G.const(n.input[1] if n.input[0] == t else n.input[0]) is None:
+            u = n.output[0]
+            alay = lay
+            while True:
+                us = G.users(u)
+                if len(us) == 1 and us[0] is not None and us[0].op_type in PASS:
+                    if us[0].op_type == "Transpose":
+                        if alay is None:
+                            break
+                        alay = _lay_after_transpose(alay, attrs(us[0])["perm"])
+                    u = us[0].output[0]
+                    continue
+                break
+            if len(us) == 1 and us[0] is not None and us[0].op_type in ACTIVATIONS:
+                act, act_lay, nl = us[0].output[0], alay, us[0].op_type
+                L.residual = True
+    L.act, L.act_lay, L.nonlinearity = act, act_lay, nl
+
+
+def pad_values(G, L, values):
+    """(top, bottom, left, right) of the explicit Pad of layer L (values: runtime tensors)."""
+    n = L.pad_node
+    if n is None:
+        return (0, 0, 0, 0)
+    if len(n.input) > 1 and n.input[1]:
+        pv = G.const(n.input[1])
+        if pv is None:
+            pv = values[n.input[1]]
+    else:
+        pv = attrs(n)["pads"]
+    pv = [int(v) for v in np.asarray(pv).reshape(-1)]
+    r = len(pv) // 2
+    if r != 4:
+        raise GraphError(f"node '{node_name(n)}': Pad of a rank-{r} tensor in front of layer '{L.name}'")
+    hb, wb = L.x_lay.index(2), L.x_lay.index(3)
+    for ax in (L.x_lay.index(0), L.x_lay.index(1)):
+        if pv[ax] or pv[ax + r]:
+            raise GraphError(f"node '{node_name(n)}': Pad on the batch or channel axis in front of "
+                             f"layer '{L.name}'")
+    if min(pv) < 0:
+        raise GraphError(f"node '{node_name(n)}': negative Pad (crop) in front of layer '{L.name}'")
+    return (pv[hb], pv[hb + r], pv[wb], pv[wb + r])
+
+
+def conv_pads(L, H, W, R, S, stride):
+    """The Conv's own padding (top, bottom, left, right), auto_pad resolved."""
+    a = attrs(L.node)
+    ap = a.get("auto_pad", b"NOTSET")
+    ap = ap.decode() if isinstance(ap, bytes) else ap
+    if ap in ("NOTSET", ""):
+        p = a.get("pads", [0, 0, 0, 0])
+        return (p[0], p[2], p[1], p[3])
+    if ap == "VALID":
+        return (0, 0, 0, 0)
+    out = []
+    for size, k in ((H, R), (W, S)):
+        total = max((-(-size // stride) - 1) * stride + k - size, 0)
+        small, big = total // 2, total - total // 2
+        out.append((small, big) if ap == "SAME_UPPER" else (big, small))
+    return (out[0][0], out[0][1], out[1][0], out[1][1])
+
+
+# --------------------------------------------------------------------------------- attention
+class AttentionInfo:
+    def __init__(self, softmax, pv):
+        self.node = softmax
+        self.name = node_name(softmax)
+        self.probs = softmax.output[0]
+        self.pv = pv                    # the MatMul probs @ V
+        self.heads = None
+        self.head_dim = None
+        self.causal = None
+
+
+def check_fused_attention(G, path):
+    for n in G.model.graph.node:
+        if n.op_type in FUSED_ATTENTION:
+            raise GraphError(
+                f"node '{node_name(n)}': fused attention operator {n.domain or 'ai.onnx'}.{n.op_type} "
+                f"hides the attention probabilities (no visible Softmax). Export without fusion: "
+                f"torch.onnx.export(..., dynamo=False) of the model loaded with "
+                f"attn_implementation='eager', no onnxruntime transformers optimizer, no "
+                f"optimum 'optimize' / O2+ levels (see docs/your-own-model.md)")
+
+
+def find_attention_layers(G):
+    """Softmax nodes whose output (through Cast/Identity/Dropout) is the first operand of a
+    MatMul: one attention layer each, in graph order. Other Softmax nodes (classifier heads)
+    are returned separately."""
+    found, other = [], []
+    for n in G.model.graph.node:
+        if n.op_type != "Softmax":
+            continue
+        t = n.output[0]
+        pv = None
+        for _ in range(8):
+            us = G.users(t)
+            mm = [u for u in us if u is not None and u.op_type == "MatMul" and u.input[0] == t]
+            if mm:
+                pv = mm[0]
+                break
+            nxt = [u for u in us if u is not None and u.op_type in ("Cast", "Identity", "Dropout")]
+            if len(nxt) != 1:
+                break
+            t = nxt[0].output[0]
+        if pv is None:
+            other.append(node_name(n))
+        else:
+            found.append(AttentionInfo(n, pv))
+    return found, other
+
+
+# --------------------------------------------------------------------------------- editing
+def with_outputs(model, names):
+    """Copy of model whose graph outputs are exactly `names`."""
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    del m.graph.output[:]
+    for nm in names:
+        m.graph.output.append(helper.make_empty_tensor_value_info(nm))
+    return m
