@@ -35,6 +35,9 @@ MUTS = [
  ("layer-name", "tools/onnx-extract/graph.py", "        self.name = node_name(node)", "        self.name = node.op_type + node_name(node)"),
  ("nonlin-none", "tools/onnx-extract/graph.py", "            act, nl = n.output[0], n.op_type", "            act, nl = t, None"),
  ("lb", "tools/trace-extract/attention/extract.py", "    lb = kept / (PES * segs) if segs else 1.0", "    lb = kept / (PES * segs + 1) if segs else 1.0"),
+ ("config-ignored", "tools/onnx-extract/samples.py", "            setattr(p, k, v)", "            pass"),
+ ("append-drops", "tools/onnx-extract/extract.py", '            keep_models = [m for m in old["models"] if m["architecture"] != arch]', "            keep_models = []"),
+ ("per-line-off", "tools/onnx-extract/samples.py", "            if per_line:", "            if False:"),
  ("depthwise-group", "tools/onnx-extract/extractor.py", "            groups = int(a.get(\"group\", 1))", "            groups = 1 if int(a.get(\"group\", 1)) == 2 else int(a.get(\"group\", 1))"),
 ]
 sel = sys.argv[1:] or [m[0] for m in MUTS]

@@ -656,3 +656,54 @@ def test_command_line_exit_status(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 2
     assert r.stderr.strip() == f"extract.py: error: {tmp_path / 'none.onnx'}: model file not found"
+
+
+def test_preprocess_config_and_append(tmp_path, capsys):
+    """--preprocess JSON gives the same cells as the equivalent flags; --append adds a second
+    architecture to the same workload and keeps the first."""
+    m = small_cnn(tmp_path)
+    rng = np.random.default_rng(5)
+    imgs = write_gray_images(tmp_path / "img", [rng.integers(0, 256, size=(12, 10, 3)) for _ in range(2)])
+    cfg = tmp_path / "pre.json"
+    cfg.write_text(json.dumps({"size": 9, "resize": "stretch", "channels": "bgr", "scale": 0.5,
+                               "mean": [1, 2, 3], "std": [2, 2, 2]}))
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "a", "--patterns", "dense",
+                       "--preprocess", cfg, "--quiet"], capsys)
+    assert rc == 0, err
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "b", "--patterns", "dense",
+                       "--size", "9", "--resize", "stretch", "--channels", "bgr", "--scale", "0.5",
+                       "--mean", "1,2,3", "--std", "2,2,2", "--quiet"], capsys)
+    assert rc == 0, err
+    assert (tmp_path / "a" / "net_dense.csv").read_text() == (tmp_path / "b" / "net_dense.csv").read_text()
+    man = json.loads((tmp_path / "a" / "workload.json").read_text())
+    pre = man["provenance"]["extractions"]["net"]["inputs"]["preprocessing"]
+    assert (pre["size"], pre["channels"], pre["mean"], pre["layout"]) == ([9, 9], "bgr", [1, 2, 3], "nchw")
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "a", "--patterns", "dense",
+                       "--size", "9", "--arch", "net2", "--append", "--quiet"], capsys)
+    assert rc == 0, err
+    man = json.loads((tmp_path / "a" / "workload.json").read_text())
+    assert [mm["name"] for mm in man["models"]] == ["net2_dense", "net_dense"]
+    assert sorted(man["provenance"]["extractions"]) == ["net", "net2"]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["net2_dense.csv", "net_dense.csv", "workload.json"]
+
+
+def test_text_per_line_real_length_run(tmp_path, capsys):
+    """--text-per-line: each non-empty line is a sample; without padding (a model with a
+    dynamic sequence axis would run at the real length) the fixed-length test model still
+    gets padded to its 8 tokens, and real_len counts the tokens of each line."""
+    z = np.zeros((2, 4, 4), np.float32)
+    rng = np.random.default_rng(2)
+    m = save(attention_model(z, z, rng.normal(size=(2, 4, 4)), rng.normal(size=(2, 4, 4)),
+                             rng.normal(size=(8, 4))), tmp_path / "att.onnx")
+    tok = write_tokenizer(tmp_path / "tokenizer.json")
+    folder = tmp_path / "txt"
+    folder.mkdir()
+    (folder / "all.txt").write_text("a b\n\nc d e f a b c\nf\n")
+    rc, err = run_cli(["--model", m, "--inputs", folder, "--tokenizer", tok, "--out", tmp_path / "w",
+                       "--text-per-line", "--quiet"], capsys)
+    assert rc == 0, err
+    rows = read_csv(tmp_path / "w" / "att_dense.csv")
+    assert [(r["sample"], r["real_len"]) for r in rows if r["layer"] == "0"] == [("0", "2"), ("1", "7"), ("2", "1")]
+    man = json.loads((tmp_path / "w" / "workload.json").read_text())
+    assert [s[1:3] for s in man["provenance"]["extractions"]["att"]["inputs"]["samples"]] == [
+        ["all.txt", 1], ["all.txt", 3], ["all.txt", 4]]
