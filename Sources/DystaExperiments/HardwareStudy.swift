@@ -88,9 +88,9 @@ public enum HardwareStudy {
             }
         }
         let configurations = try variants.map(configuration)
-        let slots = ResultSlots<Run>(count: jobs.count)
-        let next = Counter()
-        let done = Counter()
+        let slots = ResultBuffer<Run>(count: jobs.count)
+        let next = AtomicCounter()
+        let done = AtomicCounter()
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, jobs.count))
         let allJobs = jobs
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -124,7 +124,7 @@ public enum HardwareStudy {
                 progress?(done.increment(), allJobs.count)
             }
         }
-        return try slots.values().map { try $0.get() }
+        return try slots.taken().map { try $0.get() }
     }
 
     /// Smallest violation-rate loss counted as material: 0.1 percentage points.

@@ -161,10 +161,10 @@ public struct Sweep: Sendable {
         let tables = try replayTables(profiles)
         let jobs = jobs().filter { !finished.contains($0.job) }
         try start?()
-        let results = ResultSlots<SweepRun>(count: jobs.count)
+        let results = ResultBuffer<SweepRun>(count: jobs.count)
         let workers = min(threads, max(jobs.count, 1))
-        let next = Counter()
-        let done = Counter()
+        let next = AtomicCounter()
+        let done = AtomicCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let index = next.increment() - 1
@@ -181,7 +181,7 @@ public struct Sweep: Sendable {
                 progress?(done.increment(), jobs.count)
             }
         }
-        return try results.values().map { try $0.get() }
+        return try results.taken().map { try $0.get() }
     }
 
     /// Runs one (cell, seed).
@@ -231,27 +231,4 @@ extension SweepGrid {
     }
 }
 
-/// A lock-protected counter.
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
 
-/// Result slots written once each by worker threads.
-final class ResultSlots<Value>: @unchecked Sendable {
-    private var slots: [Result<Value, any Error>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<Value, any Error>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-    func values() -> [Result<Value, any Error>] { slots.map { $0! } }
-}

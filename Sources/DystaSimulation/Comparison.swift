@@ -145,18 +145,18 @@ public struct Comparison: Sendable {
     }
 }
 
-/// Result slots filled once each by worker threads and taken out once each.
-final class ResultBuffer<Value>: @unchecked Sendable {
+/// Result slots filled once each by worker threads and taken out once each (also used by sweeps).
+package final class ResultBuffer<Value>: @unchecked Sendable {
     private var slots: [Result<Value, any Error>?]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ value: Result<Value, any Error>) {
+    package init(count: Int) { slots = Array(repeating: nil, count: count) }
+    package func set(_ index: Int, _ value: Result<Value, any Error>) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
     /// The slot's result, emptied (nil while not yet set).
-    func take(_ index: Int) -> Result<Value, any Error>? {
+    package func take(_ index: Int) -> Result<Value, any Error>? {
         lock.lock()
         defer { lock.unlock() }
         let value = slots[index]
@@ -164,7 +164,7 @@ final class ResultBuffer<Value>: @unchecked Sendable {
         return value
     }
     /// Every result (all must be set).
-    func taken() -> [Result<Value, any Error>] {
+    package func taken() -> [Result<Value, any Error>] {
         lock.lock()
         defer { lock.unlock() }
         return slots.map { $0! }
@@ -178,10 +178,11 @@ struct UncheckedBox<Value>: @unchecked Sendable {
 }
 
 /// A lock-protected counter.
-final class AtomicCounter: @unchecked Sendable {
+package final class AtomicCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
-    func increment() -> Int {
+    package init() {}
+    package func increment() -> Int {
         lock.lock()
         defer { lock.unlock() }
         value += 1

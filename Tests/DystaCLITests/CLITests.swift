@@ -7,8 +7,9 @@ func dysta(_ arguments: [String]) throws -> (status: Int32, out: String, err: St
     try run(executable: "dysta", arguments)
 }
 
-/// Runs a built executable of the package (`dysta`, or the example package's `my-dysta`).
-func run(executable name: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+/// Runs a built executable of the package (`dysta`, or the example package's `my-dysta`),
+/// optionally in another working directory.
+func run(executable name: String, _ arguments: [String], in workingDirectory: URL? = nil) throws -> (status: Int32, out: String, err: String) {
     let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     var executable = directory.appendingPathComponent(name)
     if !FileManager.default.fileExists(atPath: executable.path) {
@@ -18,6 +19,7 @@ func run(executable name: String, _ arguments: [String]) throws -> (status: Int3
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
     let out = Pipe()
     let err = Pipe()
     process.standardOutput = out
