@@ -10,6 +10,7 @@ import importlib.util
 import io
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -707,3 +708,39 @@ def test_text_per_line_real_length_run(tmp_path, capsys):
     man = json.loads((tmp_path / "w" / "workload.json").read_text())
     assert [s[1:3] for s in man["provenance"]["extractions"]["att"]["inputs"]["samples"]] == [
         ["all.txt", 1], ["all.txt", 3], ["all.txt", 4]]
+
+
+# ---- end to end: what the extractor writes, dysta simulates ------------------------------------
+
+def dysta_binary():
+    """The built `dysta` (scripts/test-all.sh runs these tests after `swift test`), or None."""
+    root = HERE.parent.parent
+    for candidate in [os.environ.get("DYSTA"), root / ".build/debug/dysta", root / ".build/release/dysta"]:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+@pytest.mark.skipif(dysta_binary() is None, reason="no built dysta binary (run swift build first)")
+@pytest.mark.parametrize("kind", ["cnn", "attention"])
+def test_dysta_simulates_the_extracted_folder(tmp_path, capsys, kind):
+    if kind == "cnn":
+        m = save(cnn_model(), tmp_path / "net.onnx")
+        rng = np.random.default_rng(5)
+        imgs = write_gray_images(tmp_path / "img", [rng.integers(0, 256, size=(9, 9, 3)).astype(np.uint8) for _ in range(4)])
+        rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "w", "--scale", "0.1", "--quiet"], capsys)
+    else:
+        rng = np.random.default_rng(11)
+        ws = [rng.normal(scale=1.5, size=(2, 4, 4)).astype(np.float32) for _ in range(4)]
+        m = save(attention_model(*ws, rng.normal(size=(8, 4)).astype(np.float32)), tmp_path / "att.onnx")
+        txt = write_texts(tmp_path / "txt", ["a b c d e f a b", "c", "d e f b", "a a b"])
+        rc, err = run_cli(["--model", m, "--inputs", txt, "--tokenizer", write_tokenizer(tmp_path / "tokenizer.json"),
+                           "--out", tmp_path / "w", "--quiet"], capsys)
+    assert rc == 0, err
+    r = subprocess.run([dysta_binary(), "simulate", "--traces", str(tmp_path / "w"), "--requests", "60", "--seeds", "1",
+                        "--rate", "50", "--schedulers", "fcfs,dysta,dysta-hw", "--format", "csv"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("scheduler,model,seeds,violation_rate")
+    assert {l.split(",")[0] for l in lines[1:]} == {"fcfs", "dysta", "dysta-hw"}
