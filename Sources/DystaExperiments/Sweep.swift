@@ -163,7 +163,7 @@ public struct Sweep: Sendable {
         let workers = min(threads, max(jobs.count, 1))
         let next = Counter()
         let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        runOnThreads(workers) { _ in
             while true {
                 let index = next.increment() - 1
                 guard index < jobs.count else { return }
