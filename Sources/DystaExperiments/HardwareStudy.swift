@@ -93,7 +93,7 @@ public enum HardwareStudy {
         let done = AtomicCounter()
         let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, jobs.count))
         let allJobs = jobs
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        runOnThreads(workers) { _ in
             while true {
                 let index = next.increment() - 1
                 guard index < allJobs.count else { return }

@@ -165,7 +165,7 @@ public struct Sweep: Sendable {
         let workers = min(threads, max(jobs.count, 1))
         let next = AtomicCounter()
         let done = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        runOnThreads(workers) { _ in
             while true {
                 let index = next.increment() - 1
                 guard index < jobs.count else { return }

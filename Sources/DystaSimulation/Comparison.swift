@@ -98,7 +98,7 @@ public struct Comparison: Sendable {
         let workers = max(1, min(threads, jobs.count))
         // One stream per seed, made once (in parallel) and shared by that seed's schedulers.
         let streams = ResultBuffer<[Request]>(count: seeds.count)
-        DispatchQueue.concurrentPerform(iterations: min(workers, seeds.count)) { worker in
+        runOnThreads(min(workers, seeds.count)) { worker in
             for index in stride(from: worker, to: seeds.count, by: min(workers, seeds.count)) {
                 streams.set(index, Result { try requests(seed: seeds[index]) })
             }
@@ -109,29 +109,26 @@ public struct Comparison: Sendable {
         let next = AtomicCounter()
         let done = AtomicCounter()
         // `body` is only ever called under the delivery lock, one call at a time.
-        withoutActuallyEscaping(body) { escapable in
-            let consumer = UncheckedBox(escapable)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while !delivery.stopped {
-                    let index = next.increment() - 1
-                    guard index < jobs.count else { return }
-                    let (seed, name) = jobs[index]
-                    outcomes.set(
-                        index,
-                        Result {
-                            let stream = try streamOf[seed]!.get()
-                            var policy = try policies.make(name, parameters: parameters)
-                            let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance, recordTimeline: recordsTimeline)
-                            return Outcome(scheduler: name, seed: seed, run: run, report: RunReport(run, variantCount: profile.variants.count))
-                        })
-                    progress?(done.increment(), jobs.count)
-                    // Hand every outcome that is next in order to `body` (one thread at a time).
-                    delivery.deliver(upTo: jobs.count) { position in
-                        guard let outcome = outcomes.take(position) else { return false }
-                        let value = try outcome.get()
-                        try consumer.value(value, try streamOf[value.seed]!.get())
-                        return true
-                    }
+        runOnThreads(workers) { _ in
+            while !delivery.stopped {
+                let index = next.increment() - 1
+                guard index < jobs.count else { return }
+                let (seed, name) = jobs[index]
+                outcomes.set(
+                    index,
+                    Result {
+                        let stream = try streamOf[seed]!.get()
+                        var policy = try policies.make(name, parameters: parameters)
+                        let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance, recordTimeline: recordsTimeline)
+                        return Outcome(scheduler: name, seed: seed, run: run, report: RunReport(run, variantCount: profile.variants.count))
+                    })
+                progress?(done.increment(), jobs.count)
+                // Hand every outcome that is next in order to `body` (one thread at a time).
+                delivery.deliver(upTo: jobs.count) { position in
+                    guard let outcome = outcomes.take(position) else { return false }
+                    let value = try outcome.get()
+                    try body(value, try streamOf[value.seed]!.get())
+                    return true
                 }
             }
         }
@@ -169,12 +166,6 @@ package final class ResultBuffer<Value>: @unchecked Sendable {
         defer { lock.unlock() }
         return slots.map { $0! }
     }
-}
-
-/// A value handed to worker threads whose uses are serialised by a lock elsewhere.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// A lock-protected counter.

@@ -13,21 +13,27 @@ func dystaExecutable() -> URL {
 /// A `dysta` started in the background as from a terminal: SIGINT and SIGTERM at their default
 /// actions (a test runner may ignore SIGINT, and children inherit that), stdout and stderr to
 /// files (so no pipe fills up).
-struct RunningDysta {
+final class RunningDysta {
     let pid: pid_t
     let stdout: URL
     let stderr: URL
+    private var exitStatus: Int32?
 
     init(_ arguments: [String], logs: URL) throws {
         stdout = logs.appendingPathComponent("stdout.txt")
         stderr = logs.appendingPathComponent("stderr.txt")
         let executable = dystaExecutable().path
-        var actions = posix_spawn_file_actions_t()
+        #if canImport(Glibc)
+            var actions = posix_spawn_file_actions_t()
+            var attributes = posix_spawnattr_t()
+        #else
+            var actions: posix_spawn_file_actions_t? = nil
+            var attributes: posix_spawnattr_t? = nil
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, stdout.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
@@ -47,21 +53,25 @@ struct RunningDysta {
         pid = child
     }
 
-    /// Whether the process has not exited yet.
-    var isRunning: Bool { kill(pid, 0) == 0 && !Self.isZombie(pid) }
-
-    static func isZombie(_ pid: pid_t) -> Bool {
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    /// Whether the process has not exited yet (reaps it when it has).
+    var isRunning: Bool {
+        guard exitStatus == nil else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exitStatus = status }
+        return exitStatus == nil
     }
 
     /// Sends a signal (SIGINT is what Ctrl-C sends).
-    func signal(_ number: Int32) { kill(pid, number) }
+    func signal(_ number: Int32) { if isRunning { kill(pid, number) } }
 
     /// Waits for the exit; returns (exit status, or 128 + signal when killed by one; stderr).
     func wait() throws -> (status: Int32, err: String) {
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if exitStatus == nil {
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            exitStatus = status
+        }
+        let status = exitStatus!
         let low = status & 0x7f
         let code = low == 0 ? (status >> 8) & 0xff : 128 + low
         return (code, try String(contentsOf: stderr, encoding: .utf8))
