@@ -72,14 +72,14 @@ struct Simulate: ParsableCommand {
     var perModel = false
 
     @Option(help: ArgumentHelp(
-        "Write what ran when: PREFIX-layers.csv (one row per layer: request, model, layer, accelerator, start, end, decision delay; seconds), PREFIX-requests.csv (first start, finish, queueing delay, preemptions per request), PREFIX.perfetto.json (open in ui.perfetto.dev) and PREFIX-gantt.svg. With several schedulers or seeds the files are PREFIX-SCHEDULER-seedN-…; see docs/file-formats.md.",
+        "Write what ran when: PREFIX-layers.csv (one row per layer: request, model, layer, accelerator, start, end, decision delay; seconds), PREFIX-requests.csv (per request: first start, finish, queueing delay in seconds; number of preemptions), PREFIX.perfetto.json (open in ui.perfetto.dev) and PREFIX-gantt.svg. With several schedulers or seeds the files are PREFIX-SCHEDULER-seedN-…; see docs/file-formats.md.",
         valueName: "prefix"))
     var timeline: String?
 
     @Option(help: ArgumentHelp("Gantt chart window in seconds of simulated time (default: from the first layer to the end of the first 50 layers to start).", valueName: "start,end"))
     var timelineWindow: String?
 
-    @Option(help: "Gantt chart rows: accelerator (default) or request (one row per request, with arrival and deadline marks).")
+    @Option(help: ArgumentHelp("Gantt chart rows: accelerator (default) or request (one row per request, with arrival and deadline marks).", valueName: "rows"))
     var timelineBy: GanttRows?
 
     @Option(help: "Worker threads for the (seed, scheduler) runs (default: all cores); the output does not depend on it.")

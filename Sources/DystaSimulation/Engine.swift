@@ -155,6 +155,8 @@ struct EngineState<Policy: SchedulingPolicy> {
     let recordBusyPeriods: Bool
     let recordChoices: Bool
     let recordTimeline: Bool
+    /// `recordBusyPeriods || recordTimeline`: the one check the hot loop makes.
+    let recordsExecution: Bool
     let tables: UnsafeMutableBufferPointer<VariantTables>
     /// Keeps the tables' storage alive for the run.
     let owner: ProfileTables
@@ -180,6 +182,10 @@ struct EngineState<Policy: SchedulingPolicy> {
     var busy: [[ClosedRange<Double>]]
     /// One event per layer, in engine order (only when `recordTimeline`).
     var timeline: [TimelineEvent] = []
+    /// Per position, the layers already in `timeline` (only when `recordTimeline`).
+    var timelineLayers: [Int32] = []
+    /// The delay of the latest decision (s): set only for a policy that observes execution.
+    var decisionDelay = 0.0
 
     init(
         simulator: Simulator, requests: [Request], policy: Policy, predictor: any SparsityPredictor, recordBusyPeriods: Bool,
@@ -194,6 +200,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.recordBusyPeriods = recordBusyPeriods
         self.recordChoices = recordChoices
         self.recordTimeline = recordTimeline
+        self.recordsExecution = recordBusyPeriods || recordTimeline
         self.owner = simulator.profile.tables
         self.tables = owner.variants(patternAware: policy.estimateSource == .patternAware)
         self.fittedGammas = policy.usesSparsityMonitor ? predictor.fittedGammas(profile: simulator.profile, tables: tables) : nil
@@ -216,6 +223,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         self.finish = Array(repeating: .nan, count: requests.count)
         self.isolated = Array(repeating: .nan, count: requests.count)
         self.busy = Array(repeating: [], count: simulator.configuration.accelerators)
+        if recordTimeline { self.timelineLayers = Array(repeating: 0, count: requests.count) }
     }
 
     /// Largest number of fresh groups the engine indexes; beyond it (e.g. a replayed table with
@@ -296,19 +304,13 @@ struct EngineState<Policy: SchedulingPolicy> {
     ///
     /// The request's estimates and γ are pure functions of its sample and layer count, so they
     /// are brought up to date once, after the last layer.
-    ///
-    /// `accelerator` and `decisionDelay` (the part of `start` the policy's decision took) are
-    /// only read when the timeline is recorded.
-    mutating func execute(
-        _ index: Int, start: Double, continuingBefore limit: Double = -.infinity, accelerator: Int = 0, decisionDelay: Double = 0
-    ) -> (end: Double, finished: Bool) {
+    mutating func execute(_ index: Int, start: Double, continuingBefore limit: Double = -.infinity) -> (end: Double, finished: Bool) {
         let variant = ready[index].variant
         let sample = ready[index].sample
         let position = ready[index].position
         let table = tables[variant]
         let layers = table.layerCount
         var layer = ready[index].nextLayer
-        let firstLayer = layer
         if layer == 0 && keepsGroupRepresentatives { representativeStarted(position: position) }
         let steps = table.steps + 2 * sample * layers
         var end = start + steps[2 * layer]
@@ -324,11 +326,6 @@ struct EngineState<Policy: SchedulingPolicy> {
             for _ in 0..<executed { choices.append(id) }
         }
         decisions += executed
-        if recordTimeline {
-            recordLayers(
-                position: position, steps: steps, from: firstLayer, to: layer, start: start, end: end, accelerator: accelerator,
-                decisionDelay: decisionDelay)
-        }
         // Updated in place (the request record is large).
         ready[index].nextLayer = layer
         ready[index].lastRun = end
@@ -352,13 +349,27 @@ struct EngineState<Policy: SchedulingPolicy> {
         return (end, finished)
     }
 
-    /// Appends one timeline event per layer `first ..< last` run back to back from `start`
-    /// (several when forced decisions were skipped): each end is computed as `execute`
-    /// computes it, so the events are the ones a decision per layer would have recorded.
-    mutating func recordLayers(
-        position: Int, steps: UnsafePointer<Double>, from first: Int, to last: Int, start: Double, end: Double, accelerator: Int,
-        decisionDelay: Double
-    ) {
+    /// Records what `execute` just did for `ready[index]` on `accelerator` from `start` to
+    /// `end`: a busy period and/or timeline events, as asked. Out of line, and called only when
+    /// `recordsExecution`, so the hot loop pays one branch — as before the timeline existed.
+    @inline(never)
+    mutating func recordExecution(of index: Int, accelerator: Int, start: Double, end: Double) {
+        if recordBusyPeriods { recordBusy(accelerator: accelerator, start: start, end: end) }
+        if recordTimeline { recordLayers(of: index, accelerator: accelerator, start: start, end: end) }
+    }
+
+    /// Appends one timeline event for each layer `execute` just ran for `ready[index]` back to
+    /// back from `start` (several when forced decisions were skipped): each end is computed as
+    /// `execute` computes it, so the events are the ones a decision per layer would have
+    /// recorded. The first carries the decision delay charged before it.
+    mutating func recordLayers(of index: Int, accelerator: Int, start: Double, end: Double) {
+        let request = ready[index]
+        let table = tables[request.variant]
+        let steps = table.steps + 2 * request.sample * table.layerCount
+        let position = request.position
+        let first = Int(timelineLayers[position])
+        let last = request.nextLayer
+        timelineLayers[position] = Int32(last)
         var layerStart = start
         for layer in first..<last {
             let layerEnd = layerStart + steps[2 * layer]
@@ -371,8 +382,7 @@ struct EngineState<Policy: SchedulingPolicy> {
         assert(layerStart == end, "timeline: recomputed layer ends differ from the engine's")
     }
 
-    /// Adds a busy interval, merged with the previous one when contiguous (only when asked:
-    /// callers check `recordBusyPeriods`, so the hot loop pays no call).
+    /// Adds a busy interval, merged with the previous one when contiguous (only when asked).
     mutating func recordBusy(accelerator: Int, start: Double, end: Double) {
         if let last = busy[accelerator].last, last.upperBound == start {
             busy[accelerator][busy[accelerator].count - 1] = last.lowerBound...end
@@ -427,7 +437,6 @@ struct EngineState<Policy: SchedulingPolicy> {
                 start += configuration.switchCost
             }
             lastOnAccelerator[accelerator] = id
-            var decisionDelay = 0.0
             if observesExecution {
                 decisionDelay = policy.decisionDelay()
                 start += decisionDelay
@@ -438,9 +447,8 @@ struct EngineState<Policy: SchedulingPolicy> {
             let forcedBefore =
                 keepsChoiceUntilArrival || (skipsForcedDecisions && ready.totalCount == 1)
                 ? (cursor < requests.count ? requests[cursor].arrival : .infinity) : -.infinity
-            let (end, finished) = execute(
-                chosen, start: start, continuingBefore: forcedBefore, accelerator: accelerator, decisionDelay: decisionDelay)
-            if recordBusyPeriods { recordBusy(accelerator: accelerator, start: start, end: end) }
+            let (end, finished) = execute(chosen, start: start, continuingBefore: forcedBefore)
+            if recordsExecution { recordExecution(of: chosen, accelerator: accelerator, start: start, end: end) }
             freeAt[accelerator] = end
             if finished {
                 ready.removeSwapping(at: chosen)
@@ -476,13 +484,12 @@ struct EngineState<Policy: SchedulingPolicy> {
             var start = time
             if configuration.switchCost > 0 && last != ready[chosen].id && last >= 0 { start += configuration.switchCost }
             last = ready[chosen].id
-            var decisionDelay = 0.0
             if observesExecution {
                 decisionDelay = policy.decisionDelay()
                 start += decisionDelay
             }
-            let (end, finished) = execute(chosen, start: start, decisionDelay: decisionDelay)
-            if recordBusyPeriods { recordBusy(accelerator: 0, start: start, end: end) }
+            let (end, finished) = execute(chosen, start: start)
+            if recordsExecution { recordExecution(of: chosen, accelerator: 0, start: start, end: end) }
             time = end
             if finished { ready.removeKeepingOrder(at: chosen) }
         }
