@@ -37,7 +37,9 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: Data(svg.utf8))
         let inspector = SVGInspector()
         parser.delegate = inspector
-        return parser.parse() ? inspector : nil
+        // swift-corelibs-foundation can return true from parse() and still report an error
+        // (e.g. an unclosed element): check both.
+        return parser.parse() && parser.parserError == nil ? inspector : nil
     }
 }
 
