@@ -53,14 +53,35 @@ public enum TimelineOutput {
         "layers", "accelerators", "violated",
     ]
 
+    /// Names encoded once per model and per (model, layer), not once per event.
+    struct EncodedNames {
+        /// Per variant: the model name.
+        var model: [String] = []
+        /// Per variant and layer: the layer name, and `model/layer` (the trace's slice name).
+        var layer: [[String]] = []
+        var slice: [[String]] = []
+
+        init(_ names: TimelineNames, layers: [Timeline.Layer], encode: (String) -> String) {
+            var count = [Int](repeating: 0, count: names.variants.count)
+            for layer in layers { count[layer.request.variant] = max(count[layer.request.variant], layer.layer + 1) }
+            for variant in names.variants.indices {
+                model.append(encode(names.variants[variant]))
+                self.layer.append((0..<count[variant]).map { encode(names.layer($0, of: variant)) })
+                slice.append((0..<count[variant]).map { encode(names.slice($0, of: variant)) })
+            }
+        }
+    }
+
     /// One row per layer, in engine order (times in seconds).
     public static func layersCSV(_ timeline: Timeline, names: TimelineNames) -> String {
+        let layers = timeline.layers()
+        let encoded = EncodedNames(names, layers: layers, encode: csvField)
         var text = layerColumns.joined(separator: ",") + "\n"
-        text.reserveCapacity(timeline.events.count * 80)
-        for layer in timeline.layers() {
+        text.reserveCapacity(layers.count * 100)
+        for layer in layers {
             let request = layer.request
-            text += "\(request.id),\(csvField(names.variants[request.variant])),\(request.sample),\(request.priority),"
-            text += "\(layer.layer),\(csvField(names.layer(layer.layer, of: request.variant))),\(layer.accelerator),"
+            text += "\(request.id),\(encoded.model[request.variant]),\(request.sample),\(request.priority),"
+            text += "\(layer.layer),\(encoded.layer[request.variant][layer.layer]),\(layer.accelerator),"
             text += "\(layer.start),\(layer.end),\(layer.decisionDelay),\(layer.switchCost)\n"
         }
         return text
@@ -89,8 +110,18 @@ public enum TimelineOutput {
     /// to integer nanoseconds (Perfetto) get exactly `ns` — back-to-back slices then neither
     /// overlap nor leave gaps.
     static func microseconds(_ ns: Int64) -> String {
-        let fraction = String(ns % 1000)
-        return "\(ns / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction + "5"
+        var text = ""
+        appendMicroseconds(ns, to: &text)
+        return text
+    }
+
+    /// Appends ``microseconds(_:)`` of `ns` (≥ 0).
+    static func appendMicroseconds(_ ns: Int64, to out: inout String) {
+        out += String(ns / 1000)
+        let fraction = Int(ns % 1000)
+        out += fraction < 10 ? ".00" : fraction < 100 ? ".0" : "."
+        out += String(fraction)
+        out += "5"
     }
 
     /// The trace in Chrome's trace-event JSON format (opens in ui.perfetto.dev and
@@ -99,13 +130,31 @@ public enum TimelineOutput {
     /// `context switch` slice for each switch cost charged before a layer, and flow arrows ("s" → "f") from each layer to the same request's next layer.
     public static func perfettoJSON(_ timeline: Timeline, names: TimelineNames, title: String) -> String {
         let layers = timeline.layers()
-        var lines: [String] = []
-        lines.reserveCapacity(layers.count * 3 + timeline.accelerators * 2 + 1)
-        lines.append("{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":\(JSONValue.quote(title))}}")
+        let encoded = EncodedNames(names, layers: layers, encode: JSONValue.quote)
+        // One string, appended to piece by piece (no per-event temporaries): ≈ 400 bytes per layer.
+        var out = "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n"
+        out.reserveCapacity(layers.count * 420 + 1024)
+        out += "{\"ph\":\"M\",\"pid\":1,\"name\":\"process_name\",\"args\":{\"name\":"
+        out += JSONValue.quote(title)
+        out += "}}"
         for accelerator in 0..<timeline.accelerators {
-            let tid = accelerator + 1
-            lines.append("{\"ph\":\"M\",\"pid\":1,\"tid\":\(tid),\"name\":\"thread_name\",\"args\":{\"name\":\"accelerator \(accelerator)\"}}")
-            lines.append("{\"ph\":\"M\",\"pid\":1,\"tid\":\(tid),\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":\(accelerator)}}")
+            let tid = String(accelerator + 1)
+            out += ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":" + tid + ",\"name\":\"thread_name\",\"args\":{\"name\":\"accelerator "
+            out += String(accelerator)
+            out += "\"}}"
+            out += ",\n{\"ph\":\"M\",\"pid\":1,\"tid\":" + tid + ",\"name\":\"thread_sort_index\",\"args\":{\"sort_index\":"
+            out += String(accelerator)
+            out += "}}"
+        }
+        /// `,\n{"ph":"PH","pid":1,"tid":TID,"ts":TS,` — the start every event shares.
+        func open(_ phase: String, tid: Int, ts: Int64) {
+            out += ",\n{\"ph\":\""
+            out += phase
+            out += "\",\"pid\":1,\"tid\":"
+            out += String(tid)
+            out += ",\"ts\":"
+            appendMicroseconds(ts, to: &out)
+            out += ","
         }
         // Slice bounds in whole nanoseconds; where the previous slice on the track ended.
         var bounds: [(start: Int64, end: Int64)] = []
@@ -118,27 +167,47 @@ public enum TimelineOutput {
             let end = max(start, nanoseconds(layer.end))
             bounds.append((start, end))
             // What was charged before the layer: the switch, then the decision.
-            let decided = layer.start - layer.decisionDelay
-            for (name, from, to, seconds) in [
-                ("context switch", decided - layer.switchCost, decided, layer.switchCost),
-                ("decision", decided, layer.start, layer.decisionDelay),
-            ] where seconds > 0 {
-                let to = min(start, max(trackEnd[layer.accelerator], nanoseconds(to)))
-                let from = min(to, max(trackEnd[layer.accelerator], nanoseconds(from)))
-                let key = name == "decision" ? "decision_delay_s" : "switch_cost_s"
-                lines.append(
-                    "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(microseconds(from)),\"dur\":\(microseconds(to - from)),"
-                        + "\"name\":\"\(name)\",\"cat\":\"\(name == "decision" ? "decision" : "switch")\",\"args\":{\"request\":\(request.id),"
-                        + "\"\(key)\":\(formatNumber(seconds))}}")
-                trackEnd[layer.accelerator] = to
+            if layer.switchCost > 0 || layer.decisionDelay > 0 {
+                let decided = layer.start - layer.decisionDelay
+                for (isDecision, from, to, seconds) in [
+                    (false, decided - layer.switchCost, decided, layer.switchCost), (true, decided, layer.start, layer.decisionDelay),
+                ] where seconds > 0 {
+                    let to = min(start, max(trackEnd[layer.accelerator], nanoseconds(to)))
+                    let from = min(to, max(trackEnd[layer.accelerator], nanoseconds(from)))
+                    open("X", tid: tid, ts: from)
+                    out += "\"dur\":"
+                    appendMicroseconds(to - from, to: &out)
+                    out += isDecision
+                        ? ",\"name\":\"decision\",\"cat\":\"decision\",\"args\":{\"request\":"
+                        : ",\"name\":\"context switch\",\"cat\":\"switch\",\"args\":{\"request\":"
+                    out += String(request.id)
+                    out += isDecision ? ",\"decision_delay_s\":" : ",\"switch_cost_s\":"
+                    out += formatNumber(seconds)
+                    out += "}}"
+                    trackEnd[layer.accelerator] = to
+                }
             }
-            var args = "\"request\":\(request.id),\"model\":\(JSONValue.quote(names.variants[request.variant])),"
-            args += "\"priority\":\(request.priority),\"sample\":\(request.sample),\"layer\":\(layer.layer)"
-            let layerName = names.layer(layer.layer, of: request.variant)
-            if !layerName.isEmpty { args += ",\"layer_name\":\(JSONValue.quote(layerName))" }
-            lines.append(
-                "{\"ph\":\"X\",\"pid\":1,\"tid\":\(tid),\"ts\":\(microseconds(start)),\"dur\":\(microseconds(end - start)),"
-                    + "\"name\":\(JSONValue.quote(names.slice(layer.layer, of: request.variant))),\"cat\":\"layer\",\"args\":{\(args)}}")
+            open("X", tid: tid, ts: start)
+            out += "\"dur\":"
+            appendMicroseconds(end - start, to: &out)
+            out += ",\"name\":"
+            out += encoded.slice[request.variant][layer.layer]
+            out += ",\"cat\":\"layer\",\"args\":{\"request\":"
+            out += String(request.id)
+            out += ",\"model\":"
+            out += encoded.model[request.variant]
+            out += ",\"priority\":"
+            out += String(request.priority)
+            out += ",\"sample\":"
+            out += String(request.sample)
+            out += ",\"layer\":"
+            out += String(layer.layer)
+            let layerName = encoded.layer[request.variant][layer.layer]
+            if layerName != "\"\"" {
+                out += ",\"layer_name\":"
+                out += layerName
+            }
+            out += "}}"
             trackEnd[layer.accelerator] = end
         }
         // Flows: each binds inside its slice (at the middle), so slices shorter than 2 ns get none.
@@ -151,15 +220,18 @@ public enum TimelineOutput {
             let from = bounds[previous], to = bounds[index]
             guard from.end - from.start >= 2, to.end - to.start >= 2 else { continue }
             flow += 1
-            let name = JSONValue.quote("request \(layer.request.id)")
-            lines.append(
-                "{\"ph\":\"s\",\"pid\":1,\"tid\":\(layers[previous].accelerator + 1),\"ts\":\(microseconds((from.start + from.end) / 2)),"
-                    + "\"id\":\(flow),\"name\":\(name),\"cat\":\"request\"}")
-            lines.append(
-                "{\"ph\":\"f\",\"bp\":\"e\",\"pid\":1,\"tid\":\(layer.accelerator + 1),\"ts\":\(microseconds((to.start + to.end) / 2)),"
-                    + "\"id\":\(flow),\"name\":\(name),\"cat\":\"request\"}")
+            for (phase, tid, ts) in [("s", layers[previous].accelerator + 1, (from.start + from.end) / 2), ("f", layer.accelerator + 1, (to.start + to.end) / 2)] {
+                open(phase, tid: tid, ts: ts)
+                if phase == "f" { out += "\"bp\":\"e\"," }
+                out += "\"id\":"
+                out += String(flow)
+                out += ",\"name\":\"request "
+                out += String(layer.request.id)
+                out += "\",\"cat\":\"request\"}"
+            }
         }
-        return "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n" + lines.joined(separator: ",\n") + "\n]}\n"
+        out += "\n]}\n"
+        return out
     }
 
     // MARK: Gantt chart
