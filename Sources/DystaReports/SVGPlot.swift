@@ -71,6 +71,7 @@ public enum SVGPlot {
         "dysta-naive": SeriesStyle(color: "#0072B2", marker: .plus),
         "dysta-oracle": SeriesStyle(color: "#7F7F7F", marker: .star, dash: "2 3"),
         "dysta-hw": SeriesStyle(color: "#D55E00", marker: .square, dash: "6 3"),
+        "lax-srpt": SeriesStyle(color: "#882255", marker: .circle),
     ]
 
     /// The colour of series `index` (for series that are not schedulers).

@@ -2,130 +2,318 @@ import DystaCore
 
 /// `lax-srpt`: Smith's rule on predicted remaining time — the request with the smallest
 /// R̂ · Î (remaining times isolated latency, which minimises mean slowdown, i.e. ANTT) runs —
-/// with requests that can no longer meet their deadline demoted behind the others, and aging so
-/// that none starves.
+/// as long as every request that can still meet its deadline keeps meeting it; when not all
+/// can, Moore–Hodgson's rule sets aside the fewest, longest ones.
 ///
 /// At decision time t, for every ready request: R̂ = its predicted remaining latency and Î its
 /// predicted isolated latency (the `size-sparsity` model of docs/semantics.md: input size,
 /// observed sparsity and the measured time of its executed layers, cross-fitted — never the
-/// real remaining latency), laxity = deadline − t − R̂, waited = t − lastRun.
-/// 1. A request is *live* when laxity ≥ 0 or it has waited more than `agingFactor` × Î; the
-///    others are *hopeless*.
-/// 2. The live request with the smallest R̂ · Î runs; with no live request, the smallest R̂ · Î
-///    of all. (Option `guard=true` adds: if a live request's laxity is smaller than the chosen
-///    request's next layer, the least-laxity live request runs instead; `demote=false` drops
-///    rule 1; `smith=false` orders by R̂ alone.)
-/// Ties: earlier arrival, then lower id. Defaults (aging 4, guard off, demote on, smith on)
-/// were chosen on seeds 101–110 at load 0.9 of both workloads (docs/semantics.md), not on the
-/// evaluation seeds 1–5.
+/// real remaining latency); δ = the predicted time of its next layer (R̂ now minus R̂ after it,
+/// at least the static table's time of that layer); m = `margin`.
+/// 1. *Accepted set* — Moore–Hodgson on the ready requests in deadline order with times R̂:
+///    when a request's completion in that order would pass its deadline, the longest accepted
+///    request so far is set aside. The rest meets every deadline in deadline order (predicted).
+/// 2. *Candidates* — the accepted requests, and set-aside requests that have waited (t −
+///    lastRun) more than `aging` × Î. A candidate may run its next layer only if (1 + m) · δ
+///    fits in the slack of every accepted request before it in deadline order (of all accepted
+///    requests, for a set-aside candidate), slack = deadline − t − (1 + m) · (R̂ of it and of
+///    the accepted requests before it). The earliest-deadline accepted request always may.
+///    With k accelerators (`pool=true`, the default) the checks treat them as one k-times-faster
+///    machine — completion = max(cumulative R̂ / k, own R̂), a layer costs δ / k.
+/// 3. The allowed candidate with the smallest R̂ · Î runs; with no candidate, the smallest
+///    R̂ · Î of all (nothing can be saved; keep the slowdowns low). With a finite `price`, the
+///    unchecked Smith choice s runs instead of the allowed one g when swapping the two costs
+///    more normalised turnaround, R̂(g)/Î(s) − R̂(s)/Î(g), than price × g's deadline window / Î(g).
+/// Ties: earlier arrival, then lower id. Options: `aging`, `margin`, `price`, `pool=false` (check
+/// as if one accelerator), `guard=false` (no check in rule 2), `demote=false` (no request set aside), `smith=false` (order by R̂ alone).
+/// Defaults (aging 0, margin 0.4, price ∞, pool) were chosen on seeds 101–120, never on the
+/// evaluation seeds 1–5 (docs/semantics.md).
 public struct LaxSRPTPolicy: SchedulingPolicy {
     public var name: String { "lax-srpt" }
     public var estimateSource: EstimateSource { .patternAware }
     public var usesSparsityMonitor: Bool { false }
-    /// Waiting time, in predicted isolated latencies, after which a hopeless request is live again.
+    /// `select` has no side effect when one request is ready (it returns at once).
+    public var skipsForcedDecisions: Bool { true }
+    /// Waiting time, in predicted isolated latencies, after which a set-aside request is a
+    /// candidate again (0: at once, whenever it fits in the accepted requests' slack).
     public let agingFactor: Double
-    /// Whether a live request about to miss its deadline pre-empts the SRPT choice (rule 2).
+    /// Relative safety margin on the predicted times in the deadline check of rule 2 (0.4 = 40%).
+    public let margin: Double
+    /// How much normalised turnaround, in units of the protected request's deadline window over
+    /// its Î, the check of rule 2 may cost before the unchecked Smith choice runs instead
+    /// (infinity: always protect).
+    public let price: Double
+    /// Whether the checks treat k accelerators as one k-times-faster machine (else as one).
+    public let poolsAccelerators: Bool
+    /// Whether a candidate's next layer must keep the accepted requests on time (rule 2).
     public let guardsDeadlines: Bool
-    /// Whether hopeless requests wait behind live ones (rule 1); false: plain SRPT order.
+    /// Whether requests that cannot all be served in time are set aside (rule 1).
     public let demotesHopeless: Bool
     /// Whether the order is R̂ · (predicted isolated latency) — Smith's rule for mean slowdown,
     /// which ANTT is — instead of R̂ alone.
     public let weighsBySize: Bool
-    /// Predicted remaining latency per (variant, sample · (L+1) + executed layers).
-    @usableFromInline var predicted: [[Double]] = []
+    /// Predicted remaining latency R̂ per (variant, sample, executed layers), row after row.
+    @usableFromInline var predicted: [Double] = []
+    /// Per request position (``RunSetup/requests``): where its sample's row begins in `predicted`.
+    @usableFromInline var requestRow: [Int] = []
+    /// Accelerators sharing the queue (k): the checks treat them as one k-times-faster machine,
+    /// except that no request finishes sooner than its own remaining time.
+    @usableFromInline var accelerators = 1
+    /// Per-decision working storage, one entry per queue index (kept between decisions so a
+    /// decision allocates nothing).
+    @usableFromInline var work: [Entry] = []
+
+    /// What rule 1–3 read about one ready request, plus two per-rank slots.
+    @usableFromInline struct Entry: Sendable {
+        /// R̂.
+        @usableFromInline var time = 0.0
+        @usableFromInline var deadline = 0.0
+        /// Rule 3's order key.
+        @usableFromInline var key = 0.0
+        /// The least slack of the accepted requests before it in deadline order.
+        @usableFromInline var bound = Double.infinity
+        @usableFromInline var accepted = true
+        /// The queue index at this deadline rank.
+        @usableFromInline var order = 0
+        /// Moore–Hodgson's heap slot.
+        @usableFromInline var heap = 0
+        @usableFromInline init() {}
+    }
 
     /// Creates the policy.
-    public init(agingFactor: Double = 4, guardsDeadlines: Bool = false, demotesHopeless: Bool = true, weighsBySize: Bool = true) {
+    public init(agingFactor: Double = 0, margin: Double = 0.4, price: Double = .infinity, poolsAccelerators: Bool = true, guardsDeadlines: Bool = true, demotesHopeless: Bool = true, weighsBySize: Bool = true) {
         self.agingFactor = agingFactor
+        self.margin = margin
+        self.price = price
+        self.poolsAccelerators = poolsAccelerators
         self.guardsDeadlines = guardsDeadlines
         self.demotesHopeless = demotesHopeless
         self.weighsBySize = weighsBySize
     }
 
-    /// Builds the policy from `name=value` options (`aging`, `guard`, `demote`), as in
-    /// `lax-srpt[aging=8,guard=false]`.
+    /// Builds the policy from `name=value` options (`aging`, `margin`, `price`, `guard`,
+    /// `demote`, `smith`), as in `lax-srpt[aging=8,guard=false]`.
     public static func make(options: String?) throws -> LaxSRPTPolicy {
-        var aging = 4.0, guards = false, demotes = true, weighs = true
+        let defaults = LaxSRPTPolicy()
+        var aging = defaults.agingFactor, margin = defaults.margin, price = defaults.price
+        var pools = defaults.poolsAccelerators
+        var guards = defaults.guardsDeadlines, demotes = defaults.demotesHopeless, weighs = defaults.weighsBySize
         for item in (options ?? "").split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw DystaError("option '\(item)': expected name=value") }
             switch parts[0] {
-            case "aging":
-                guard let value = Double(parts[1]), value.isFinite, value >= 0 else { throw DystaError("aging=\(parts[1]): expected a number ≥ 0") }
-                aging = value
-            case "guard", "demote", "smith":
+            case "price":
+                guard let value = Double(parts[1]), value >= 0, !value.isNaN else { throw DystaError("price=\(parts[1]): expected a number ≥ 0 or inf") }
+                price = value
+            case "aging", "margin":
+                guard let value = Double(parts[1]), value.isFinite, value >= 0 else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0") }
+                if parts[0] == "aging" { aging = value } else { margin = value }
+            case "guard", "demote", "smith", "pool":
                 guard let value = Bool(parts[1]) else { throw DystaError("\(parts[0])=\(parts[1]): expected true or false") }
                 switch parts[0] {
+                case "pool": pools = value
                 case "guard": guards = value
                 case "demote": demotes = value
                 default: weighs = value
                 }
-            default: throw DystaError("unknown option '\(parts[0])' (known: aging, guard, demote, smith)")
+            default: throw DystaError("unknown option '\(parts[0])' (known: aging, margin, price, pool, guard, demote, smith)")
             }
         }
-        return LaxSRPTPolicy(agingFactor: aging, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
+        return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
     }
 
     public mutating func prepare(for run: RunSetup) throws {
-        predicted = run.profile.variants.map { variant in
+        var rowStart: [Int] = []  // per (variant, sample): where its row of R̂ begins in `predicted`
+        var variantStart: [Int] = []
+        predicted = []
+        for variant in run.profile.variants {
             let models = SizeSparsityPredictor.crossFitted(variant)
-            let layers = variant.layerCount
-            var table = [Double](repeating: 0, count: variant.sampleCount * (layers + 1))
+            variantStart.append(rowStart.count)
             for sample in 0..<variant.sampleCount {
-                for executed in 0...layers {
-                    table[sample * (layers + 1) + executed] = models[sample % 2].remaining(variant: variant, sample: sample, executed: executed)
-                }
+                rowStart.append(predicted.count)
+                predicted += models[sample % 2].remainingRow(variant: variant, sample: sample)
             }
-            return table
         }
+        requestRow = run.requests.map { rowStart[variantStart[$0.variant] + $0.sample] }
+        accelerators = poolsAccelerators ? max(run.accelerators, 1) : 1
     }
+
+    /// Whether `prepare` filled the tables for this request.
+    @inlinable func prepared(_ request: ReadyRequest) -> Bool { request.position < requestRow.count }
 
     /// R̂ of a ready request (its own estimate when the policy runs without `prepare`).
     @inlinable func remaining(_ request: ReadyRequest) -> Double {
-        guard request.variant < predicted.count else { return request.estimatedRemaining }
-        return predicted[request.variant][request.sample * (request.layerCount + 1) + request.nextLayer]
+        guard prepared(request) else { return request.estimatedRemaining }
+        return predicted[requestRow[request.position] + request.nextLayer]
     }
 
+    /// Î of a ready request: R̂ before its first layer.
     @inlinable func isolated(_ request: ReadyRequest) -> Double {
-        guard request.variant < predicted.count else { return request.estimatedIsolated }
-        return predicted[request.variant][request.sample * (request.layerCount + 1)]
+        guard prepared(request) else { return request.estimatedIsolated }
+        return predicted[requestRow[request.position]]
+    }
+
+    /// The predicted time of a request's next layer: R̂ now minus R̂ after it, but at least the
+    /// static table's time of that layer (the fitted R̂ need not fall layer by layer).
+    @inlinable func nextLayer(_ request: ReadyRequest) -> Double {
+        guard prepared(request) else { return request.estimatedNextLayer }
+        let base = requestRow[request.position] + request.nextLayer
+        return max(predicted[base] - predicted[base + 1], request.estimatedNextLayer)
+    }
+
+    /// The order key of rule 3 (smaller runs first).
+    @inlinable func order(_ request: ReadyRequest) -> Double {
+        weighsBySize ? remaining(request) * isolated(request) : remaining(request)
     }
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
-        let time = context.time
-        var shortest = -1, shortestValue = 0.0
-        var leastLaxity = -1, leastLaxityValue = 0.0
-        var anyShortest = 0, anyShortestValue = Double.infinity
-        for index in ready.indices {
+        let count = ready.count
+        if count == 1 { return 0 }
+        // Borrow the storage out of `self` so `choose` may read the policy meanwhile.
+        var storage: [Entry] = []
+        swap(&storage, &work)
+        if storage.count < count { storage.append(contentsOf: repeatElement(Entry(), count: count - storage.count)) }
+        let choice = storage.withUnsafeMutableBufferPointer { entries in
+            choose(ready, count: count, now: context.time, entries)
+        }
+        swap(&storage, &work)
+        if choice.guarded >= 0 && choice.free != choice.guarded && price.isFinite {
+            // Swapping the two whole requests: the free choice finishes R̂(guarded) later, the
+            // guarded one R̂(free) earlier, in units of their isolated latencies.
+            let guarded = ready[choice.guarded], unguarded = ready[choice.free]
+            let cost = remaining(guarded) / isolated(unguarded) - remaining(unguarded) / isolated(guarded)
+            if cost > price * (guarded.deadline - guarded.arrival) / isolated(guarded) { return choice.free }
+        }
+        return choice.guarded >= 0 ? choice.guarded : choice.any
+    }
+
+    /// Rules 1–3 over `entries` (at least `count` long): the allowed choice (or −1), the
+    /// unchecked Smith choice among the candidates (or −1) and the Smith choice of all.
+    @inlinable func choose(_ ready: ReadyQueue, count: Int, now: Double, _ entries: UnsafeMutableBufferPointer<Entry>) -> (guarded: Int, free: Int, any: Int) {
+        let stretch = 1 + margin
+        // One pass over the queue: everything the rules read, cached by queue index.
+        let share = 1 / Double(accelerators)
+        var anyBest = 0, totalTime = 0.0, longest = 0.0, earliestDeadline = Double.infinity
+        for index in 0..<count {
             let request = ready[index]
-            let estimate = remaining(request)
-            let order = weighsBySize ? estimate * isolated(request) : estimate
-            if order < anyShortestValue || (order == anyShortestValue && request.winsTie(against: ready[anyShortest])) {
-                anyShortest = index
-                anyShortestValue = order
+            let remaining = remaining(request)
+            let key = weighsBySize ? remaining * isolated(request) : remaining
+            entries[index].time = remaining
+            entries[index].deadline = request.deadline
+            entries[index].key = key
+            entries[index].accepted = true
+            entries[index].bound = .infinity
+            entries[index].order = index
+            totalTime += remaining
+            longest = max(longest, remaining)
+            earliestDeadline = min(earliestDeadline, request.deadline)
+            if index > 0 && Self.comesFirst(index, key, before: anyBest, entries, ready) { anyBest = index }
+        }
+        // Shortcut with the same answer: when all the work, stretched, and the Smith choice's
+        // next layer fit before the earliest deadline, nobody is set aside and every bound
+        // admits that choice.
+        if earliestDeadline - now - stretch * max(share * totalTime, longest) >= stretch * share * nextLayer(ready[anyBest]) {
+            return (anyBest, anyBest, anyBest)
+        }
+        var allAcceptedBound = Double.infinity
+        if demotesHopeless || guardsDeadlines {
+            // Deadline order (insertion sort: the queue is mostly in arrival order already).
+            for rank in 1..<count {
+                let index = entries[rank].order
+                let deadline = entries[index].deadline
+                var slot = rank
+                while slot > 0 {
+                    let before = entries[slot - 1].order
+                    let other = entries[before].deadline
+                    guard deadline < other || (deadline == other && ready[index].winsTie(against: ready[before])) else { break }
+                    entries[slot].order = before
+                    slot -= 1
+                }
+                entries[slot].order = index
             }
-            let laxity = request.deadline - time - estimate
-            let live = !demotesHopeless || laxity >= 0 || time - request.lastRun > agingFactor * isolated(request)
-            guard live else { continue }
-            if shortest < 0 || order < shortestValue || (order == shortestValue && request.winsTie(against: ready[shortest])) {
-                shortest = index
-                shortestValue = order
+            if demotesHopeless {
+                // Moore–Hodgson with a max-heap of the accepted times.
+                var total = 0.0, heapCount = 0
+                for rank in 0..<count {
+                    let index = entries[rank].order
+                    total += entries[index].time
+                    Self.pushHeap(index, &heapCount, entries)
+                    if max(share * total, entries[index].time) > entries[index].deadline - now {
+                        let longest = Self.popHeap(&heapCount, entries)
+                        entries[longest].accepted = false
+                        total -= entries[longest].time
+                    }
+                }
             }
-            if laxity >= 0, leastLaxity < 0 || laxity < leastLaxityValue || (laxity == leastLaxityValue && request.winsTie(against: ready[leastLaxity])) {
-                leastLaxity = index
-                leastLaxityValue = laxity
+            if guardsDeadlines {
+                var completion = 0.0
+                for rank in 0..<count {
+                    let index = entries[rank].order
+                    guard entries[index].accepted else { continue }
+                    entries[index].bound = allAcceptedBound
+                    completion += entries[index].time
+                    allAcceptedBound = min(allAcceptedBound, entries[index].deadline - now - stretch * max(share * completion, entries[index].time))
+                }
             }
         }
-        guard shortest >= 0 else { return anyShortest }
-        if guardsDeadlines && leastLaxity >= 0 && leastLaxity != shortest {
-            let candidate = ready[shortest]
-            // The predicted time of c's next layer: R̂ now minus R̂ after it.
-            let nextLayer =
-                predicted.indices.contains(candidate.variant)
-                ? remaining(candidate) - predicted[candidate.variant][candidate.sample * (candidate.layerCount + 1) + candidate.nextLayer + 1]
-                : candidate.estimatedNextLayer
-            if leastLaxityValue < nextLayer { return leastLaxity }
+        var best = -1, free = -1
+        for index in 0..<count {
+            let key = entries[index].key
+            let bound: Double
+            if entries[index].accepted {
+                bound = entries[index].bound
+            } else if now - ready[index].lastRun > agingFactor * isolated(ready[index]) {
+                bound = allAcceptedBound
+            } else {
+                continue
+            }
+            if free < 0 || Self.comesFirst(index, key, before: free, entries, ready) { free = index }
+            if guardsDeadlines && bound < .infinity && stretch * share * nextLayer(ready[index]) > bound { continue }
+            if best < 0 || Self.comesFirst(index, key, before: best, entries, ready) { best = index }
         }
-        return shortest
+        return (best, free, anyBest)
+    }
+
+    /// Whether queue index `index` (order key `key`) comes before `other` in rule 3's order.
+    @inlinable static func comesFirst(_ index: Int, _ key: Double, before other: Int, _ entries: UnsafeMutableBufferPointer<Entry>, _ ready: ReadyQueue) -> Bool {
+        let otherKey = entries[other].key
+        return key < otherKey || (key == otherKey && ready[index].winsTie(against: ready[other]))
+    }
+
+    /// Pushes a queue index onto the max-heap of accepted times (in the entries' heap slots).
+    @inlinable static func pushHeap(_ index: Int, _ heapCount: inout Int, _ entries: UnsafeMutableBufferPointer<Entry>) {
+        var child = heapCount
+        entries[child].heap = index
+        heapCount += 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entries[entries[parent].heap].time < entries[entries[child].heap].time else { break }
+            let swap = entries[parent].heap
+            entries[parent].heap = entries[child].heap
+            entries[child].heap = swap
+            child = parent
+        }
+    }
+
+    /// Removes and returns the queue index with the largest accepted time.
+    @inlinable static func popHeap(_ heapCount: inout Int, _ entries: UnsafeMutableBufferPointer<Entry>) -> Int {
+        let top = entries[0].heap
+        heapCount -= 1
+        if heapCount > 0 {
+            entries[0].heap = entries[heapCount].heap
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var largest = parent
+                if left < heapCount && entries[entries[left].heap].time > entries[entries[largest].heap].time { largest = left }
+                if right < heapCount && entries[entries[right].heap].time > entries[entries[largest].heap].time { largest = right }
+                guard largest != parent else { break }
+                let swap = entries[parent].heap
+                entries[parent].heap = entries[largest].heap
+                entries[largest].heap = swap
+                parent = largest
+            }
+        }
+        return top
     }
 }

@@ -39,11 +39,12 @@ public struct RemainingLatencyModel: Sendable, Equatable {
         sizeScale = scale
         var weights = [Double](repeating: 0, count: layers + 1)
         var elapsed = [Double](repeating: 0, count: layers + 1)
+        let sampleBases = samples.map { Self.suffixBases(coefficients, size: variant.inputSize[$0] / scale) }
         for executed in 1..<max(layers, 1) {
             // Least squares of (real − B) on B·(ρ − 1) and B·(λ − 1): a 2 × 2 system.
             var a11 = 0.0, a12 = 0.0, a22 = 0.0, b1 = 0.0, b2 = 0.0
-            for sample in samples {
-                let (base, f1, f2) = Self.features(coefficients, variant: variant, sample: sample, size: variant.inputSize[sample] / scale, executed: executed)
+            for (position, sample) in samples.enumerated() {
+                let (base, f1, f2) = Self.features(sampleBases[position], variant: variant, sample: sample, executed: executed)
                 let real = variant.realRemaining[sample * (layers + 1) + executed]
                 guard f1.isFinite, f2.isFinite, real.isFinite else { continue }
                 a11 += f1 * f1
@@ -64,38 +65,49 @@ public struct RemainingLatencyModel: Sendable, Equatable {
         sparsityWeights = weights
     }
 
-    /// B_k and the two correction features B·(ρ − 1), B·(λ − 1) after `executed` layers.
-    static func features(_ coefficients: [[Double]], variant: VariantProfile, sample: Int, size: Double, executed: Int) -> (Double, Double, Double) {
+    /// B_k and the two correction features B·(ρ − 1), B·(λ − 1) after `executed` layers, from
+    /// the sample's ``suffixBases(_:size:)``.
+    static func features(_ bases: [Double], variant: VariantProfile, sample: Int, executed: Int) -> (Double, Double, Double) {
         let layers = variant.layerCount
-        let base = Self.base(coefficients, size: size, from: executed)
+        let base = bases[executed]
         let ratio = variant.sparsityRatioPrefix[sample * (layers + 1) + executed] / Double(executed)
-        let predictedDone = Self.base(coefficients, size: size, from: 0) - base
+        let predictedDone = bases[0] - base
         let done = variant.realRemaining[sample * (layers + 1)] - variant.realRemaining[sample * (layers + 1) + executed]
         let elapsedRatio = predictedDone > 0 ? done / predictedDone : 1
         return (base, base * (ratio - 1), base * (elapsedRatio - 1))
     }
 
-    /// Σ_{j ≥ from} f_j(size).
-    static func base(_ coefficients: [[Double]], size: Double, from layer: Int) -> Double {
-        var total = 0.0
-        for j in layer..<coefficients.count {
-            let c = coefficients[j]
+    /// B_k = Σ_{j ≥ k} max(f_j(size), 0) for k = 0 … L (summed from the last layer down, so
+    /// every B_k costs one addition).
+    static func suffixBases(_ coefficients: [[Double]], size: Double) -> [Double] {
+        var sums = [Double](repeating: 0, count: coefficients.count + 1)
+        for j in stride(from: coefficients.count - 1, through: 0, by: -1) {
             var value = 0.0, power = 1.0
-            for term in c {
+            for term in coefficients[j] {
                 value += term * power
                 power *= size
             }
-            total += max(value, 0)
+            sums[j] = sums[j + 1] + max(value, 0)
         }
-        return total
+        return sums
     }
 
     /// The remaining latency (s) of `sample` of `variant` after `executed` layers (0 … L).
     public func remaining(variant: VariantProfile, sample: Int, executed: Int) -> Double {
+        remaining(variant: variant, sample: sample, executed: executed, bases: Self.suffixBases(layerCoefficients, size: variant.inputSize[sample] / sizeScale))
+    }
+
+    /// The remaining latency (s) of `sample` after 0 … L executed layers (L + 1 values, in
+    /// O(L) instead of O(L²) for L calls of ``remaining(variant:sample:executed:)``).
+    public func remainingRow(variant: VariantProfile, sample: Int) -> [Double] {
+        let bases = Self.suffixBases(layerCoefficients, size: variant.inputSize[sample] / sizeScale)
+        return (0...variant.layerCount).map { remaining(variant: variant, sample: sample, executed: $0, bases: bases) }
+    }
+
+    func remaining(variant: VariantProfile, sample: Int, executed: Int, bases: [Double]) -> Double {
         let layers = variant.layerCount
-        let size = variant.inputSize[sample] / sizeScale
-        guard executed > 0, executed < layers else { return Self.base(layerCoefficients, size: size, from: executed) }
-        let (base, sparsity, elapsed) = Self.features(layerCoefficients, variant: variant, sample: sample, size: size, executed: executed)
+        guard executed > 0, executed < layers else { return bases[executed] }
+        let (base, sparsity, elapsed) = Self.features(bases, variant: variant, sample: sample, executed: executed)
         let corrected = base + sparsityWeights[executed] * sparsity + elapsedWeights[executed] * elapsed
         return corrected.isFinite ? max(corrected, 0) : base
     }
@@ -143,10 +155,10 @@ public struct SizeSparsityPredictor: SparsityPredictor {
             let models = Self.crossFitted(variant)
             var gammas = [Double](repeating: 1, count: variant.sampleCount * (layers + 1))
             for sample in 0..<variant.sampleCount {
-                let model = models[sample % 2]
+                let row = models[sample % 2].remainingRow(variant: variant, sample: sample)
                 for executed in 0...layers {
                     let estimate = tables[index].estimatedRemaining[executed]
-                    let predicted = model.remaining(variant: variant, sample: sample, executed: executed)
+                    let predicted = row[executed]
                     gammas[sample * (layers + 1) + executed] = estimate > 0 && predicted.isFinite ? predicted / estimate : 1
                 }
             }

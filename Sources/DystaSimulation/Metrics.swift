@@ -18,15 +18,18 @@ public struct RunMetrics: Sendable, Equatable {
     public var latencyP99: Double?
     /// Mean normalised progress: mean of isolated latency / turnaround.
     public var meanNormalizedProgress: Double?
+    /// Worst normalised turnaround: the largest (finish − arrival) / isolated latency — the
+    /// request that waited longest relative to its size (starvation shows here first).
+    public var worstNormalizedTurnaround: Double?
 
     /// The metric names in report order.
     public static let names = [
-        "violation_rate", "antt", "throughput", "latency_p50", "latency_p95", "latency_p99", "mean_np",
+        "violation_rate", "antt", "throughput", "latency_p50", "latency_p95", "latency_p99", "mean_np", "worst_ntt",
     ]
 
     /// Metric values in ``names`` order.
     public var values: [Double?] {
-        [violationRate, antt, throughput, latencyP50, latencyP95, latencyP99, meanNormalizedProgress]
+        [violationRate, antt, throughput, latencyP50, latencyP95, latencyP99, meanNormalizedProgress, worstNormalizedTurnaround]
     }
 
     /// Metrics given directly, in ``names`` order (e.g. read back from a results file).
@@ -40,6 +43,7 @@ public struct RunMetrics: Sendable, Equatable {
         latencyP95 = values[4]
         latencyP99 = values[5]
         meanNormalizedProgress = values[6]
+        worstNormalizedTurnaround = values[7]
     }
 
     /// Computes the metrics of a set of completed requests.
@@ -93,6 +97,7 @@ public struct MetricsAccumulator: Sendable {
     var violations = 0
     var normalizedSum = 0.0
     var progressSum = 0.0
+    var worstNormalized = -Double.infinity
     var definedRatios = true
     var firstArrival = Double.infinity
     var lastFinish = -Double.infinity
@@ -111,7 +116,9 @@ public struct MetricsAccumulator: Sendable {
         let turnaround = request.turnaround
         turnarounds.append(turnaround)
         if request.isolated > 0 && turnaround > 0 {
-            normalizedSum += turnaround / request.isolated
+            let normalized = turnaround / request.isolated
+            normalizedSum += normalized
+            worstNormalized = max(worstNormalized, normalized)
             progressSum += request.isolated / turnaround
         } else {
             definedRatios = false
@@ -129,6 +136,7 @@ public struct MetricsAccumulator: Sendable {
         if definedRatios {
             metrics.antt = normalizedSum / n
             metrics.meanNormalizedProgress = progressSum / n
+            metrics.worstNormalizedTurnaround = worstNormalized
         }
         let span = lastFinish - firstArrival
         metrics.throughput = span > 0 ? n / span : nil

@@ -210,33 +210,92 @@ struct PolicyChoiceTests {
 
 @Suite("lax-srpt and the size-sparsity predictor")
 struct LaxSRPTTests {
-    @Test func smithOrderDemotesHopelessAndAges() {
-        var policy = LaxSRPTPolicy()
-        var queue = ReadyQueue()
-        // Without prepare the policy falls back to the static estimates.
-        queue.append(ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 2, estimatedIsolated: 2))  // R̂·Î = 4
-        queue.append(ready(id: 2, arrival: 0, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 8))  // 8
-        queue.append(ready(id: 3, arrival: 0, deadline: 0.5, estimatedRemaining: 0.5, estimatedIsolated: 0.5))  // hopeless at t=1
-        #expect(queue[policy.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 1)
-        // Plain SRPT would pick the smallest R̂ among the live ones.
-        var srpt = LaxSRPTPolicy(weighsBySize: false)
-        #expect(queue[srpt.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 2)
-        // Aging: after waiting more than 4 × Î the hopeless request is live again and wins.
-        #expect(queue[policy.select(from: &queue, context: DecisionContext(time: 2.01, semantics: .default))].id == 3)
-        // Not demoting: the hopeless request wins at once (smallest R̂·Î).
-        var noDemotion = LaxSRPTPolicy(demotesHopeless: false)
-        #expect(queue[noDemotion.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 3)
+    /// Loose deadlines: Smith's rule (smallest R̂ · Î), ties to the earlier arrival, then the lower id.
+    @Test func smithOrderAndTies() {
+        let loose = [
+            ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 2, estimatedIsolated: 2),  // R̂·Î = 4
+            ready(id: 2, arrival: 0, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 8),  // 8
+            ready(id: 3, arrival: 0, deadline: 100, estimatedRemaining: 3, estimatedIsolated: 3),  // 9
+        ]
+        #expect(choose(LaxSRPTPolicy(), loose, at: 0) == 1)
+        // Plain SRPT picks the smallest R̂.
+        #expect(choose(LaxSRPTPolicy(weighsBySize: false), loose, at: 0) == 2)
+        let tied = [
+            ready(id: 7, arrival: 0.2, deadline: 100, estimatedRemaining: 2, estimatedIsolated: 2),
+            ready(id: 5, arrival: 0.1, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 4),
+            ready(id: 4, arrival: 0.1, deadline: 100, estimatedRemaining: 4, estimatedIsolated: 1),
+        ]
+        #expect(choose(LaxSRPTPolicy(), tied, at: 1) == 4)
+        #expect(choose(LaxSRPTPolicy(), Array(tied.prefix(1)) + [tied[1]], at: 1) == 5)
     }
 
-    @Test func guardLetsAnAlmostLateRequestGoFirst() {
-        var policy = LaxSRPTPolicy(guardsDeadlines: true)
-        var queue = ReadyQueue()
-        queue.append(ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 1, nextLayer: 0.5))
-        queue.append(ready(id: 2, arrival: 0, deadline: 3.2, estimatedRemaining: 2, estimatedIsolated: 2))  // laxity 0.2 at t = 1
-        #expect(queue[policy.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 2)
-        var unguarded = LaxSRPTPolicy()
-        #expect(queue[unguarded.select(from: &queue, context: DecisionContext(time: 1, semantics: .default))].id == 1)
-        #expect(throws: DystaError("unknown option 'x' (known: aging, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
+    /// Rule 2: the Smith choice may run its next layer only if the requests before it in
+    /// deadline order keep (1 + margin) · their remaining time of slack.
+    @Test func guardProtectsADeadlineWithTheMargin() {
+        // Request 2: deadline 3.2, R̂ 2 → slack 0.2 at t = 1 with margin 0, 0.2 − 0.8 < 0 with 0.4.
+        let requests = [
+            ready(id: 1, arrival: 0, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 1, nextLayer: 0.15),
+            ready(id: 2, arrival: 0, deadline: 3.2, estimatedRemaining: 2, estimatedIsolated: 2),
+        ]
+        #expect(choose(LaxSRPTPolicy(margin: 0), requests, at: 1) == 1)  // 0.15 fits in 0.2
+        #expect(choose(LaxSRPTPolicy(margin: 0), requests, at: 1.1) == 2)  // 0.15 > 0.1
+        #expect(choose(LaxSRPTPolicy(), requests, at: 1) == 2)  // margin 0.4: slack 3.2 − 1 − 2.8 < 0.21
+        #expect(choose(LaxSRPTPolicy(guardsDeadlines: false), requests, at: 1.1) == 1)
+        // A price: protecting request 2 costs R̂(2)/Î(1) − R̂(1)/Î(2) = 2 − 0.5 = 1.5 normalised
+        // turnaround; request 2's window over its Î is 3.2 / 2 = 1.6, so price 1 allows up to 1.6.
+        #expect(choose(LaxSRPTPolicy(price: 1), requests, at: 1) == 2)
+        #expect(choose(LaxSRPTPolicy(price: 0.9), requests, at: 1) == 1)
+    }
+
+    /// Rule 1 sets aside the request that cannot make its deadline; aging decides when it may
+    /// run again, and then only inside the accepted requests' slack.
+    @Test func hopelessRequestIsSetAsideAndAges() {
+        func requests(hopelessNext: Double) -> [ReadyRequest] {
+            [
+                ready(id: 1, arrival: 0, deadline: 1.5, estimatedRemaining: 1, estimatedIsolated: 1),  // R̂·Î = 1
+                // Alone it needs 0.6 s before 0.5: hopeless, although its R̂·Î = 0.36 is smaller.
+                ready(id: 2, arrival: 0, deadline: 0.5, estimatedRemaining: 0.6, estimatedIsolated: 0.6, nextLayer: hopelessNext),
+            ]
+        }
+        // Not setting it aside: request 2 heads the deadline order and wins on R̂·Î.
+        #expect(choose(LaxSRPTPolicy(demotesHopeless: false), requests(hopelessNext: 0.5), at: 0) == 2)
+        // Set aside and not waited yet (aging 0 needs waited > 0): request 1 runs.
+        #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.05), at: 0) == 1)
+        // Waited: it may run when its next layer fits in request 1's slack, 1.5 − 0.01 − 1.4 = 0.09.
+        #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.05), at: 0.01) == 2)  // 0.07 ≤ 0.09
+        #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.5), at: 0.01) == 1)  // 0.7 > 0.09
+        // With aging 4 it waits 4 × Î = 2.4 s (request 1 with a later deadline stays accepted).
+        var later = requests(hopelessNext: 0.05)
+        later[0] = ready(id: 1, arrival: 0, deadline: 10, estimatedRemaining: 1, estimatedIsolated: 1)
+        #expect(choose(LaxSRPTPolicy(agingFactor: 4), later, at: 0.01) == 1)
+        #expect(choose(LaxSRPTPolicy(agingFactor: 4), later, at: 2.3) == 1)
+        #expect(choose(LaxSRPTPolicy(agingFactor: 4), later, at: 2.5) == 2)
+        // Nothing accepted and nothing aged: the smallest R̂·Î of all runs.
+        #expect(choose(LaxSRPTPolicy(agingFactor: 4), requests(hopelessNext: 0.05), at: 2.3) == 2)
+    }
+
+    /// Moore–Hodgson sets aside the longest request of an overfull deadline prefix — the fewest
+    /// violations — not the one whose deadline overflows.
+    @Test func mooreHodgsonSetsAsideTheLongest() {
+        let tight = [
+            ready(id: 1, arrival: 0, deadline: 2, estimatedRemaining: 1.5, estimatedIsolated: 1.5, nextLayer: 0.1),
+            ready(id: 2, arrival: 0, deadline: 2.5, estimatedRemaining: 0.5, estimatedIsolated: 0.5, nextLayer: 0.1),
+            ready(id: 3, arrival: 0, deadline: 2.4, estimatedRemaining: 0.6, estimatedIsolated: 3, nextLayer: 0.1),
+        ]
+        // Deadline order 1 (d 2), 3 (d 2.4), 2 (d 2.5): completions 1.5, 2.1, 2.6 > 2.5, so the
+        // longest, request 1, is set aside (not 2, whose deadline overflowed). Smith prefers 2
+        // (R̂·Î 0.25); request 3 before it keeps slack 2.4 − 0.6 = 1.8 ≥ 0.1, so 2 runs.
+        #expect(choose(LaxSRPTPolicy(margin: 0), tight, at: 0) == 2)
+        // Request 2 with a long next layer (0.55): still fits in 1.8 once request 1 is set aside.
+        var crowded = tight
+        crowded[1] = ready(id: 2, arrival: 0, deadline: 2.5, estimatedRemaining: 0.5, estimatedIsolated: 0.5, nextLayer: 0.55)
+        #expect(choose(LaxSRPTPolicy(margin: 0), crowded, at: 0) == 2)
+        // Without setting aside, 2's bound = min(2 − 1.5, 2.4 − 2.1) = 0.3 < 0.55 → not allowed;
+        // 3 (bound 0.5 ≥ 0.1, R̂·Î 1.8) beats 1 (2.25).
+        #expect(choose(LaxSRPTPolicy(margin: 0, demotesHopeless: false), crowded, at: 0) == 3)
+        #expect(throws: DystaError("unknown option 'x' (known: aging, margin, price, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
+        #expect(throws: DystaError("margin=-1: expected a number ≥ 0")) { try LaxSRPTPolicy.make(options: "margin=-1") }
+        #expect((try? LaxSRPTPolicy.make(options: "price=inf,aging=2"))?.agingFactor == 2)
     }
 
     @Test func sizeModelFitsAQuadraticInTheSizeExactly() throws {

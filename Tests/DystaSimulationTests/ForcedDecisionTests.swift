@@ -12,6 +12,7 @@ struct DecidingEveryTime<Wrapped: SchedulingPolicy>: SchedulingPolicy {
     var estimateSource: EstimateSource { wrapped.estimateSource }
     var usesSparsityMonitor: Bool { wrapped.usesSparsityMonitor }
     var freshRanking: FreshRanking { wrapped.freshRanking }
+    mutating func prepare(for run: RunSetup) throws { try wrapped.prepare(for: run) }
     mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) { wrapped.admit(&request, context: context) }
     mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         wrapped.select(from: &ready, context: context)
@@ -47,8 +48,8 @@ struct ForcedDecisionTests {
         let requests = try RequestGenerator(profile: profile).poisson(
             rate: load / meanIsolated, count: 300, sloMultiplier: 1 + 9 * generator.nextUnit(), seed: UInt64(seed))
         let parameters = PolicyParameters(alpha: [0, 1, 3][seed % 3], beta: [0.01, 0.5][seed % 2])
-        for name in PolicyRegistry.standard.names {
-            let policy = try PolicyRegistry.standard.make(name, parameters: parameters)
+        for name in PolicyRegistry.withProjectPolicies.names {
+            let policy = try PolicyRegistry.withProjectPolicies.make(name, parameters: parameters)
             try compare(policy, profile: profile, requests: requests, label: "\(name) seed \(seed)")
         }
     }
@@ -76,8 +77,8 @@ struct ForcedDecisionTests {
             requests.append(
                 Request(id: id, arrival: time, variant: variant, sample: generator.nextInt(below: 4), priority: [1, 3, 9][id % 3], target: 0.05))
         }
-        for name in PolicyRegistry.standard.names {
-            try compare(PolicyRegistry.standard.make(name), profile: profile, requests: requests, label: "\(name) seed \(seed)")
+        for name in PolicyRegistry.withProjectPolicies.names {
+            try compare(PolicyRegistry.withProjectPolicies.make(name), profile: profile, requests: requests, label: "\(name) seed \(seed)")
         }
     }
 }
