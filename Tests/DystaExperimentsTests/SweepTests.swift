@@ -221,7 +221,7 @@ struct ResumableSweepTests {
         let journal = broken.appendingPathComponent(SweepStore.journalName)
         let handle = try FileHandle(forWritingTo: journal)
         handle.seekToEndOfFile()
-        handle.write(Data("99,cnn,3.1,0.6,5,avg-ratio,1,0.01,fcfs,1,150,0,1,1,1,1,1,1\n".utf8))
+        handle.write(Data("99,cnn,3.1,0.6,5,avg-ratio,1,0.01,fcfs,1,150,0,1,1,1,1,1,1,1\n".utf8))
         handle.closeFile()
         #expect { try SweepStore(directory: broken, grid: grid, shard: .whole) } throws: { "\($0)".contains("runs.partial.csv:4: job 99 is outside the grid") }
     }

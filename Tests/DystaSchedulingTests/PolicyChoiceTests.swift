@@ -311,6 +311,8 @@ struct LaxSRPTTests {
         for sample in [1, 3, 5] {
             let real = variant.realRemaining[sample * 3]
             #expect(abs(model.remaining(variant: variant, sample: sample, executed: 0) - real) < 1e-12 * 1000)
+            // The whole row at once gives the same values as one call per executed-layer count.
+            #expect(model.remainingRow(variant: variant, sample: sample) == (0...2).map { model.remaining(variant: variant, sample: sample, executed: $0) })
         }
     }
 }
