@@ -21,12 +21,14 @@ import DystaCore
 ///    With k accelerators (`pool=true`, the default) the checks treat them as one k-times-faster
 ///    machine — completion = max(cumulative R̂ / k, own R̂), a layer costs δ / k.
 /// 3. The allowed candidate with the smallest R̂ · Î runs; with no candidate, the smallest
-///    R̂ · Î of all (nothing can be saved; keep the slowdowns low). With a finite `price`, the
+///    R̂ · Î of all (nothing can be saved; keep the slowdowns low). With a finite `cap`, a
+///    request whose (t − arrival) / Î exceeds it runs before all of this (the longest-waiting
+///    first). With a finite `price`, the
 ///    unchecked Smith choice s runs instead of the allowed one g when swapping the two costs
 ///    more normalised turnaround, R̂(g)/Î(s) − R̂(s)/Î(g), than price × g's deadline window / Î(g).
-/// Ties: earlier arrival, then lower id. Options: `aging`, `margin`, `price`, `pool=false` (check
+/// Ties: earlier arrival, then lower id. Options: `aging`, `margin`, `price`, `cap`, `pool=false` (check
 /// as if one accelerator), `guard=false` (no check in rule 2), `demote=false` (no request set aside), `smith=false` (order by R̂ alone).
-/// Defaults (aging 0, margin 0.4, price ∞, pool) were chosen on seeds 101–120, never on the
+/// Defaults (aging 0, margin 0.4, price ∞, cap ∞, pool) were chosen on seeds 101–120, never on the
 /// evaluation seeds 1–5 (docs/semantics.md).
 public struct LaxSRPTPolicy: SchedulingPolicy {
     public var name: String { "lax-srpt" }
@@ -43,6 +45,9 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     /// its Î, the check of rule 2 may cost before the unchecked Smith choice runs instead
     /// (infinity: always protect).
     public let price: Double
+    /// Normalised waiting time (t − arrival) / Î above which a request runs before everything
+    /// else, the longest-waiting first (infinity: never).
+    public let starvationCap: Double
     /// Whether the checks treat k accelerators as one k-times-faster machine (else as one).
     public let poolsAccelerators: Bool
     /// Whether a candidate's next layer must keep the accepted requests on time (rule 2).
@@ -81,10 +86,11 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     }
 
     /// Creates the policy.
-    public init(agingFactor: Double = 0, margin: Double = 0.4, price: Double = .infinity, poolsAccelerators: Bool = true, guardsDeadlines: Bool = true, demotesHopeless: Bool = true, weighsBySize: Bool = true) {
+    public init(agingFactor: Double = 0, margin: Double = 0.4, price: Double = .infinity, starvationCap: Double = .infinity, poolsAccelerators: Bool = true, guardsDeadlines: Bool = true, demotesHopeless: Bool = true, weighsBySize: Bool = true) {
         self.agingFactor = agingFactor
         self.margin = margin
         self.price = price
+        self.starvationCap = starvationCap
         self.poolsAccelerators = poolsAccelerators
         self.guardsDeadlines = guardsDeadlines
         self.demotesHopeless = demotesHopeless
@@ -95,16 +101,16 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     /// `demote`, `smith`), as in `lax-srpt[aging=8,guard=false]`.
     public static func make(options: String?) throws -> LaxSRPTPolicy {
         let defaults = LaxSRPTPolicy()
-        var aging = defaults.agingFactor, margin = defaults.margin, price = defaults.price
+        var aging = defaults.agingFactor, margin = defaults.margin, price = defaults.price, cap = defaults.starvationCap
         var pools = defaults.poolsAccelerators
         var guards = defaults.guardsDeadlines, demotes = defaults.demotesHopeless, weighs = defaults.weighsBySize
         for item in (options ?? "").split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw DystaError("option '\(item)': expected name=value") }
             switch parts[0] {
-            case "price":
-                guard let value = Double(parts[1]), value >= 0, !value.isNaN else { throw DystaError("price=\(parts[1]): expected a number ≥ 0 or inf") }
-                price = value
+            case "price", "cap":
+                guard let value = Double(parts[1]), value >= 0, !value.isNaN else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0 or inf") }
+                if parts[0] == "price" { price = value } else { cap = value }
             case "aging", "margin":
                 guard let value = Double(parts[1]), value.isFinite, value >= 0 else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0") }
                 if parts[0] == "aging" { aging = value } else { margin = value }
@@ -116,10 +122,10 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
                 case "demote": demotes = value
                 default: weighs = value
                 }
-            default: throw DystaError("unknown option '\(parts[0])' (known: aging, margin, price, pool, guard, demote, smith)")
+            default: throw DystaError("unknown option '\(parts[0])' (known: aging, margin, price, cap, pool, guard, demote, smith)")
             }
         }
-        return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
+        return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, starvationCap: cap, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
     }
 
     public mutating func prepare(for run: RunSetup) throws {
@@ -194,10 +200,20 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         // One pass over the queue: everything the rules read, cached by queue index.
         let share = 1 / Double(accelerators)
         var anyBest = 0, totalTime = 0.0, longest = 0.0, earliestDeadline = Double.infinity
+        var starving = -1, starvingWait = starvationCap
+        let capsStarvation = starvationCap.isFinite
         for index in 0..<count {
             let request = ready[index]
             let remaining = remaining(request)
-            let key = weighsBySize ? remaining * isolated(request) : remaining
+            let isolated = isolated(request)
+            let key = weighsBySize ? remaining * isolated : remaining
+            if capsStarvation {
+                let wait = (now - request.arrival) / isolated
+                if wait > starvingWait || (starving >= 0 && wait == starvingWait && request.winsTie(against: ready[starving])) {
+                    starving = index
+                    starvingWait = wait
+                }
+            }
             entries[index].time = remaining
             entries[index].deadline = request.deadline
             entries[index].key = key
@@ -209,6 +225,7 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
             earliestDeadline = min(earliestDeadline, request.deadline)
             if index > 0 && Self.comesFirst(index, key, before: anyBest, entries, ready) { anyBest = index }
         }
+        if starving >= 0 { return (starving, starving, starving) }
         // Shortcut with the same answer: when all the work, stretched, and the Smith choice's
         // next layer fit before the earliest deadline, nobody is set aside and every bound
         // admits that choice.

@@ -293,9 +293,26 @@ struct LaxSRPTTests {
         // Without setting aside, 2's bound = min(2 − 1.5, 2.4 − 2.1) = 0.3 < 0.55 → not allowed;
         // 3 (bound 0.5 ≥ 0.1, R̂·Î 1.8) beats 1 (2.25).
         #expect(choose(LaxSRPTPolicy(margin: 0, demotesHopeless: false), crowded, at: 0) == 3)
-        #expect(throws: DystaError("unknown option 'x' (known: aging, margin, price, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
+        #expect(throws: DystaError("unknown option 'x' (known: aging, margin, price, cap, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
         #expect(throws: DystaError("margin=-1: expected a number ≥ 0")) { try LaxSRPTPolicy.make(options: "margin=-1") }
         #expect((try? LaxSRPTPolicy.make(options: "price=inf,aging=2"))?.agingFactor == 2)
+    }
+
+    /// `cap`: a request that has waited more than cap × Î since arrival runs first, whatever
+    /// the other rules say; without a cap it waits.
+    @Test func starvationCapRunsTheLongestWaiting() {
+        let requests = [
+            ready(id: 2, arrival: 0, deadline: 0.5, estimatedRemaining: 5, estimatedIsolated: 5),  // hopeless, R̂·Î 25
+            ready(id: 3, arrival: 28, deadline: 100, estimatedRemaining: 1, estimatedIsolated: 1),  // R̂·Î 1
+            ready(id: 4, arrival: 29, deadline: 100, estimatedRemaining: 0.5, estimatedIsolated: 0.5),  // R̂·Î 0.25
+        ]
+        // At t = 30 they have waited 6, 2 and 2 of their isolated latencies.
+        #expect(choose(LaxSRPTPolicy(), requests, at: 30) == 4)
+        #expect(choose(LaxSRPTPolicy(starvationCap: 10), requests, at: 30) == 4)
+        #expect(choose(LaxSRPTPolicy(starvationCap: 5), requests, at: 30) == 2)
+        // Above the cap, the longest-waiting one first.
+        #expect(choose(LaxSRPTPolicy(starvationCap: 1), requests, at: 30) == 2)
+        #expect(choose(LaxSRPTPolicy(starvationCap: 1), Array(requests.dropFirst()), at: 30) == 3)
     }
 
     @Test func sizeModelFitsAQuadraticInTheSizeExactly() throws {
