@@ -248,21 +248,33 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
                 }
                 entries[slot].order = index
             }
-            if demotesHopeless {
-                // Moore–Hodgson with a max-heap of the accepted times.
-                var total = 0.0, heapCount = 0
-                for rank in 0..<count {
-                    let index = entries[rank].order
-                    total += entries[index].time
-                    Self.pushHeap(index, &heapCount, entries)
-                    if max(share * total, entries[index].time) > entries[index].deadline - now {
+            // Moore–Hodgson with a max-heap of the accepted times; while nobody has been set
+            // aside, the same pass computes the bounds of rule 2.
+            var total = 0.0, heapCount = 0, setAside = false
+            for rank in 0..<count {
+                let index = entries[rank].order
+                let time = entries[index].time
+                total += time
+                if demotesHopeless {
+                    // The heap is built only once it is needed, by the same pushes in the same order.
+                    if setAside { Self.pushHeap(index, &heapCount, entries) }
+                    if max(share * total, time) > entries[index].deadline - now {
+                        if !setAside {
+                            for earlier in 0...rank { Self.pushHeap(entries[earlier].order, &heapCount, entries) }
+                        }
                         let longest = Self.popHeap(&heapCount, entries)
                         entries[longest].accepted = false
                         total -= entries[longest].time
+                        setAside = true
                     }
                 }
+                if guardsDeadlines && !setAside {
+                    entries[index].bound = allAcceptedBound
+                    allAcceptedBound = min(allAcceptedBound, entries[index].deadline - now - stretch * max(share * total, time))
+                }
             }
-            if guardsDeadlines {
+            if guardsDeadlines && setAside {
+                allAcceptedBound = .infinity
                 var completion = 0.0
                 for rank in 0..<count {
                     let index = entries[rank].order
