@@ -18,17 +18,20 @@ import DystaCore
 ///    fits in the slack of every accepted request before it in deadline order (of all accepted
 ///    requests, for a set-aside candidate), slack = deadline − t − (1 + m) · (R̂ of it and of
 ///    the accepted requests before it). The earliest-deadline accepted request always may.
-///    With k accelerators (`pool=true`, the default) the checks treat them as one k-times-faster
-///    machine — completion = max(cumulative R̂ / k, own R̂), a layer costs δ / k.
+///    With k accelerators the checks assume one (conservative); with `pool=true` they treat
+///    them as one k-times-faster machine — completion = max(cumulative R̂ / k, own R̂), a layer
+///    costs δ / k.
 /// 3. The allowed candidate with the smallest R̂ · Î runs; with no candidate, the smallest
 ///    R̂ · Î of all (nothing can be saved; keep the slowdowns low). With a finite `cap`, a
 ///    request whose (t − arrival) / Î exceeds it runs before all of this (the longest-waiting
-///    first). With a finite `price`, the
-///    unchecked Smith choice s runs instead of the allowed one g when swapping the two costs
-///    more normalised turnaround, R̂(g)/Î(s) − R̂(s)/Î(g), than price × g's deadline window / Î(g).
-/// Ties: earlier arrival, then lower id. Options: `aging`, `margin`, `price`, `cap`, `pool=false` (check
-/// as if one accelerator), `guard=false` (no check in rule 2), `demote=false` (no request set aside), `smith=false` (order by R̂ alone).
-/// Defaults (aging 0, margin 0.4, price ∞, cap ∞, pool) were chosen on seeds 101–120, never on the
+///    first). The unchecked Smith choice s runs instead of the allowed one g when swapping the
+///    two costs more normalised turnaround, R̂(g)/Î(s) − R̂(s)/Î(g), than p × g's deadline
+///    window / Î(g), p = `price` (∞: never), or min(`price`, `overloadprice`) (0.05) at a
+///    decision where rule 1 set a request aside — when not every deadline can be met,
+///    protecting one is worth only a bounded ANTT cost.
+/// Ties: earlier arrival, then lower id. Options: `aging`, `margin`, `price`, `overloadprice`, `cap`, `pool=true` (see
+/// rule 2), `guard=false` (no check in rule 2), `demote=false` (no request set aside), `smith=false` (order by R̂ alone).
+/// Defaults (aging 0, margin 0.4, price ∞, overloadprice 0.05, cap ∞, no pool) were chosen on seeds 101–120, never on the
 /// evaluation seeds 1–5 (docs/semantics.md).
 public struct LaxSRPTPolicy: SchedulingPolicy {
     public var name: String { "lax-srpt" }
@@ -45,10 +48,15 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     /// its Î, the check of rule 2 may cost before the unchecked Smith choice runs instead
     /// (infinity: always protect).
     public let price: Double
+    /// ``price`` at decisions where Moore–Hodgson sets a request aside (not every deadline can
+    /// be met: protecting one is then worth only a bounded ANTT cost); the smaller of the two
+    /// applies there.
+    public let overloadPrice: Double
     /// Normalised waiting time (t − arrival) / Î above which a request runs before everything
     /// else, the longest-waiting first (infinity: never).
     public let starvationCap: Double
-    /// Whether the checks treat k accelerators as one k-times-faster machine (else as one).
+    /// Whether the checks treat k accelerators as one k-times-faster machine (else as one
+    /// accelerator: conservative).
     public let poolsAccelerators: Bool
     /// Whether a candidate's next layer must keep the accepted requests on time (rule 2).
     public let guardsDeadlines: Bool
@@ -86,10 +94,11 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     }
 
     /// Creates the policy.
-    public init(agingFactor: Double = 0, margin: Double = 0.4, price: Double = .infinity, starvationCap: Double = .infinity, poolsAccelerators: Bool = true, guardsDeadlines: Bool = true, demotesHopeless: Bool = true, weighsBySize: Bool = true) {
+    public init(agingFactor: Double = 0, margin: Double = 0.4, price: Double = .infinity, overloadPrice: Double = 0.05, starvationCap: Double = .infinity, poolsAccelerators: Bool = false, guardsDeadlines: Bool = true, demotesHopeless: Bool = true, weighsBySize: Bool = true) {
         self.agingFactor = agingFactor
         self.margin = margin
         self.price = price
+        self.overloadPrice = overloadPrice
         self.starvationCap = starvationCap
         self.poolsAccelerators = poolsAccelerators
         self.guardsDeadlines = guardsDeadlines
@@ -97,20 +106,26 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         self.weighsBySize = weighsBySize
     }
 
-    /// Builds the policy from `name=value` options (`aging`, `margin`, `price`, `guard`,
-    /// `demote`, `smith`), as in `lax-srpt[aging=8,guard=false]`.
+    /// Builds the policy from `name=value` options (`aging`, `margin`, `price`,
+    /// `overloadprice`, `cap`, `pool`, `guard`, `demote`, `smith`), as in
+    /// `lax-srpt[aging=8,guard=false]`.
     public static func make(options: String?) throws -> LaxSRPTPolicy {
         let defaults = LaxSRPTPolicy()
         var aging = defaults.agingFactor, margin = defaults.margin, price = defaults.price, cap = defaults.starvationCap
+        var overloadPrice = defaults.overloadPrice
         var pools = defaults.poolsAccelerators
         var guards = defaults.guardsDeadlines, demotes = defaults.demotesHopeless, weighs = defaults.weighsBySize
         for item in (options ?? "").split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { throw DystaError("option '\(item)': expected name=value") }
             switch parts[0] {
-            case "price", "cap":
+            case "price", "overloadprice", "cap":
                 guard let value = Double(parts[1]), value >= 0, !value.isNaN else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0 or inf") }
-                if parts[0] == "price" { price = value } else { cap = value }
+                switch parts[0] {
+                case "price": price = value
+                case "overloadprice": overloadPrice = value
+                default: cap = value
+                }
             case "aging", "margin":
                 guard let value = Double(parts[1]), value.isFinite, value >= 0 else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0") }
                 if parts[0] == "aging" { aging = value } else { margin = value }
@@ -122,10 +137,10 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
                 case "demote": demotes = value
                 default: weighs = value
                 }
-            default: throw DystaError("unknown option '\(parts[0])' (known: aging, margin, price, cap, pool, guard, demote, smith)")
+            default: throw DystaError("unknown option '\(parts[0])' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")
             }
         }
-        return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, starvationCap: cap, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
+        return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, overloadPrice: overloadPrice, starvationCap: cap, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
     }
 
     public mutating func prepare(for run: RunSetup) throws {
@@ -183,19 +198,20 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
             choose(ready, count: count, now: context.time, entries)
         }
         swap(&storage, &work)
-        if choice.guarded >= 0 && choice.free != choice.guarded && price.isFinite {
+        let effectivePrice = choice.overloaded ? min(price, overloadPrice) : price
+        if choice.guarded >= 0 && choice.free != choice.guarded && effectivePrice.isFinite {
             // Swapping the two whole requests: the free choice finishes R̂(guarded) later, the
             // guarded one R̂(free) earlier, in units of their isolated latencies.
             let guarded = ready[choice.guarded], unguarded = ready[choice.free]
             let cost = remaining(guarded) / isolated(unguarded) - remaining(unguarded) / isolated(guarded)
-            if cost > price * (guarded.deadline - guarded.arrival) / isolated(guarded) { return choice.free }
+            if cost > effectivePrice * (guarded.deadline - guarded.arrival) / isolated(guarded) { return choice.free }
         }
         return choice.guarded >= 0 ? choice.guarded : choice.any
     }
 
     /// Rules 1–3 over `entries` (at least `count` long): the allowed choice (or −1), the
     /// unchecked Smith choice among the candidates (or −1) and the Smith choice of all.
-    @inlinable func choose(_ ready: ReadyQueue, count: Int, now: Double, _ entries: UnsafeMutableBufferPointer<Entry>) -> (guarded: Int, free: Int, any: Int) {
+    @inlinable func choose(_ ready: ReadyQueue, count: Int, now: Double, _ entries: UnsafeMutableBufferPointer<Entry>) -> (guarded: Int, free: Int, any: Int, overloaded: Bool) {
         let stretch = 1 + margin
         // One pass over the queue: everything the rules read, cached by queue index.
         let share = 1 / Double(accelerators)
@@ -225,14 +241,15 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
             earliestDeadline = min(earliestDeadline, request.deadline)
             if index > 0 && Self.comesFirst(index, key, before: anyBest, entries, ready) { anyBest = index }
         }
-        if starving >= 0 { return (starving, starving, starving) }
+        if starving >= 0 { return (starving, starving, starving, false) }
         // Shortcut with the same answer: when all the work, stretched, and the Smith choice's
         // next layer fit before the earliest deadline, nobody is set aside and every bound
         // admits that choice.
         if earliestDeadline - now - stretch * max(share * totalTime, longest) >= stretch * share * nextLayer(ready[anyBest]) {
-            return (anyBest, anyBest, anyBest)
+            return (anyBest, anyBest, anyBest, false)
         }
         var allAcceptedBound = Double.infinity
+        var overloaded = false
         if demotesHopeless || guardsDeadlines {
             // Deadline order (insertion sort: the queue is mostly in arrival order already).
             for rank in 1..<count {
@@ -273,6 +290,7 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
                     allAcceptedBound = min(allAcceptedBound, entries[index].deadline - now - stretch * max(share * total, time))
                 }
             }
+            overloaded = setAside
             if guardsDeadlines && setAside {
                 allAcceptedBound = .infinity
                 var completion = 0.0
@@ -300,7 +318,7 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
             if guardsDeadlines && bound < .infinity && stretch * share * nextLayer(ready[index]) > bound { continue }
             if best < 0 || Self.comesFirst(index, key, before: best, entries, ready) { best = index }
         }
-        return (best, free, anyBest)
+        return (best, free, anyBest, overloaded)
     }
 
     /// Whether queue index `index` (order key `key`) comes before `other` in rule 3's order.

@@ -55,7 +55,7 @@ public struct PolicyRegistry: Sendable {
 
     /// The paper's policies plus this project's own (`lax-srpt`, docs/semantics.md).
     public static let withProjectPolicies = standard.addingParametric(
-        "lax-srpt", summary: "Smith's rule (R̂·Î) on the size-sparsity prediction while every request that can meet its deadline still does; the rest set aside by Moore–Hodgson (options: aging, margin, price, cap, pool, guard, demote, smith)"
+        "lax-srpt", summary: "Smith's rule (R̂·Î) on the size-sparsity prediction while every request that can meet its deadline still does; the rest set aside by Moore–Hodgson (options: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)"
     ) { _, options in try LaxSRPTPolicy.make(options: options) }
 
     /// Returns a registry with one more policy (replacing one of the same name).

@@ -263,7 +263,12 @@ struct LaxSRPTTests {
         #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.05), at: 0) == 1)
         // Waited: it may run when its next layer fits in request 1's slack, 1.5 − 0.01 − 1.4 = 0.09.
         #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.05), at: 0.01) == 2)  // 0.07 ≤ 0.09
-        #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.5), at: 0.01) == 1)  // 0.7 > 0.09
+        #expect(choose(LaxSRPTPolicy(overloadPrice: .infinity), requests(hopelessNext: 0.5), at: 0.01) == 1)  // 0.7 > 0.09
+        // A request was set aside, so the overload price applies: protecting request 1 costs
+        // R̂(1)/Î(2) − R̂(2)/Î(1) = 1/0.6 − 0.6 ≈ 1.07 normalised turnaround, more than
+        // 0.05 × its window 1.5 / Î 1 = 0.075, so the Smith choice (request 2) runs anyway.
+        #expect(choose(LaxSRPTPolicy(), requests(hopelessNext: 0.5), at: 0.01) == 2)
+        #expect(choose(LaxSRPTPolicy(overloadPrice: 0.8), requests(hopelessNext: 0.5), at: 0.01) == 1)  // 1.2 ≥ 1.07
         // With aging 4 it waits 4 × Î = 2.4 s (request 1 with a later deadline stays accepted).
         var later = requests(hopelessNext: 0.05)
         later[0] = ready(id: 1, arrival: 0, deadline: 10, estimatedRemaining: 1, estimatedIsolated: 1)
@@ -293,7 +298,7 @@ struct LaxSRPTTests {
         // Without setting aside, 2's bound = min(2 − 1.5, 2.4 − 2.1) = 0.3 < 0.55 → not allowed;
         // 3 (bound 0.5 ≥ 0.1, R̂·Î 1.8) beats 1 (2.25).
         #expect(choose(LaxSRPTPolicy(margin: 0, demotesHopeless: false), crowded, at: 0) == 3)
-        #expect(throws: DystaError("unknown option 'x' (known: aging, margin, price, cap, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
+        #expect(throws: DystaError("unknown option 'x' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
         #expect(throws: DystaError("margin=-1: expected a number ≥ 0")) { try LaxSRPTPolicy.make(options: "margin=-1") }
         #expect((try? LaxSRPTPolicy.make(options: "price=inf,aging=2"))?.agingFactor == 2)
     }
