@@ -222,13 +222,12 @@ extension Reproduction {
 
         // Figures: the Fig. 15 sweep and the Fig. 14 SLO sweep at the higher rate, all 12 policies.
         for workload in [Self.attentionWorkload, Self.cnnWorkload] {
-            let family = workload
             for (grid, rates, slos) in Self.beyondGrids(workload: workload) {
                 let summaries = mainSummaries[workload]![grid]!
                 let rate = rates.last!
                 let xs: [(load: Double, slo: Double, tick: String)] = grid == "Fig. 15"
-                    ? rates.map { (Self.load(paperRate: $0, workload: family), 10, "\(formatNumber($0)) (ρ \(formatNumber(Self.load(paperRate: $0, workload: family))))") }
-                    : slos.map { (Self.load(paperRate: rate, workload: family), $0, "×\(formatNumber($0))") }
+                    ? rates.map { (Self.load(paperRate: $0, workload: workload), 10, "\(formatNumber($0)) (ρ \(formatNumber(Self.load(paperRate: $0, workload: workload))))") }
+                    : slos.map { (Self.load(paperRate: rate, workload: workload), $0, "×\(formatNumber($0))") }
                 for (metric, label, scale) in [(0, "SLO violation rate (%)", 100.0), (1, "ANTT", 1.0)] {
                     let series = schedulers.map { scheduler in
                         PlotSeries(name: scheduler, points: xs.enumerated().map { index, x in
@@ -240,7 +239,7 @@ extension Reproduction {
                     let name = "beyond-\(gridName)-\(workload)-\(metric == 0 ? "violation" : "antt").svg"
                     let title = grid == "Fig. 15"
                         ? "\(Self.workloadTitle(workload)), SLO ×10"
-                        : "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ \(formatNumber(Self.load(paperRate: rate, workload: family))))"
+                        : "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ \(formatNumber(Self.load(paperRate: rate, workload: workload))))"
                     let xLabel = grid == "Fig. 15" ? "paper arrival rate, req/s (offered load ρ)" : "SLO multiplier"
                     try write(SVGPlot.lines(title: title, xLabel: xLabel, yLabel: label, series: series, xTickLabels: xs.map(\.tick), categoricalX: xs.indices.map(Double.init), logY: metric == 1, caption: errorCaption + Self.dodgeNote), name)
                     files.append(name)

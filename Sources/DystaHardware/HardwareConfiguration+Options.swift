@@ -74,13 +74,7 @@ extension HardwareConfiguration {
 
     /// Parses `key=value,key=value` (the part inside `dysta-hw[…]`).
     public static func parseOptionList(_ text: String) throws -> [(name: String, value: String)] {
-        try text.split(separator: ",", omittingEmptySubsequences: true).map { item in
-            let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
-                throw DystaError("hardware option '\(item)': expected name=value")
-            }
-            return (String(parts[0]).trimmingWhitespace, String(parts[1]).trimmingWhitespace)
-        }
+        try OptionList.parse(text, kind: "hardware option").map { ($0.name.trimmingWhitespace, $0.value.trimmingWhitespace) }
     }
 
     /// The options that differ from `base`, as `name=value` (for labels and stimulus headers).

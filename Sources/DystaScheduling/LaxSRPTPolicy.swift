@@ -115,29 +115,27 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         var overloadPrice = defaults.overloadPrice
         var pools = defaults.poolsAccelerators
         var guards = defaults.guardsDeadlines, demotes = defaults.demotesHopeless, weighs = defaults.weighsBySize
-        for item in (options ?? "").split(separator: ",") {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw DystaError("option '\(item)': expected name=value") }
-            switch parts[0] {
+        for (name, value) in try OptionList.parse(options ?? "") {
+            switch name {
             case "price", "overloadprice", "cap":
-                guard let value = Double(parts[1]), value >= 0, !value.isNaN else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0 or inf") }
-                switch parts[0] {
-                case "price": price = value
-                case "overloadprice": overloadPrice = value
-                default: cap = value
+                guard let number = Double(value), number >= 0 else { throw DystaError("\(name)=\(value): expected a number ≥ 0 or inf") }
+                switch name {
+                case "price": price = number
+                case "overloadprice": overloadPrice = number
+                default: cap = number
                 }
             case "aging", "margin":
-                guard let value = Double(parts[1]), value.isFinite, value >= 0 else { throw DystaError("\(parts[0])=\(parts[1]): expected a number ≥ 0") }
-                if parts[0] == "aging" { aging = value } else { margin = value }
+                guard let number = Double(value), number.isFinite, number >= 0 else { throw DystaError("\(name)=\(value): expected a number ≥ 0") }
+                if name == "aging" { aging = number } else { margin = number }
             case "guard", "demote", "smith", "pool":
-                guard let value = Bool(parts[1]) else { throw DystaError("\(parts[0])=\(parts[1]): expected true or false") }
-                switch parts[0] {
-                case "pool": pools = value
-                case "guard": guards = value
-                case "demote": demotes = value
-                default: weighs = value
+                guard let flag = Bool(value) else { throw DystaError("\(name)=\(value): expected true or false") }
+                switch name {
+                case "pool": pools = flag
+                case "guard": guards = flag
+                case "demote": demotes = flag
+                default: weighs = flag
                 }
-            default: throw DystaError("unknown option '\(parts[0])' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")
+            default: throw DystaError("unknown option '\(name)' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")
             }
         }
         return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, overloadPrice: overloadPrice, starvationCap: cap, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)

@@ -4,6 +4,13 @@ import DystaTestSupport
 import Foundation
 import Testing
 
+/// Writes `text` as `grid.json` in `directory` and reads it as an experiment file.
+func parseGrid(_ text: String, in directory: URL) throws -> SweepGrid {
+    let url = directory.appendingPathComponent("grid.json")
+    try Data(text.utf8).write(to: url)
+    return try SweepGrid.read(url)
+}
+
 @Suite("Sweeps", .serialized)
 struct SweepTests {
     let grid = SweepGrid(
@@ -64,11 +71,7 @@ struct SweepTests {
     @Test func experimentFilesParseAndBadOnesNameTheProblem() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        func parse(_ text: String) throws -> SweepGrid {
-            let url = directory.appendingPathComponent("grid.json")
-            try Data(text.utf8).write(to: url)
-            return try SweepGrid.read(url)
-        }
+        func parse(_ text: String) throws -> SweepGrid { try parseGrid(text, in: directory) }
         let good = try parse(#"{"workloads": ["cnn"], "rates": [3, 4], "slos": [10, 25], "schedulers": ["dysta"], "seeds": [1, 2]}"#)
         #expect(good.rates == [3, 4] && good.betas == [0.01] && good.requests == 1000 && good.cells.count == 4)
         let cases: [(String, String)] = [
@@ -232,11 +235,7 @@ struct TraceSweepTests {
     @Test func experimentKeysAndTheirErrors() throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        func parse(_ text: String) throws -> SweepGrid {
-            let url = directory.appendingPathComponent("grid.json")
-            try Data(text.utf8).write(to: url)
-            return try SweepGrid.read(url)
-        }
+        func parse(_ text: String) throws -> SweepGrid { try parseGrid(text, in: directory) }
         let grid = try parse(#"{"traces": ["a", {"path": "b", "kind": "eyeriss"}], "trace_kind": "sanger", "rates": [3], "schedulers": ["fcfs"]}"#)
         #expect(grid.traces == [TraceFolder(path: "a", kind: "sanger"), TraceFolder(path: "b", kind: "eyeriss")])
         #expect(grid.cells.map(\.workload) == ["a (sanger)", "b (eyeriss)"])
