@@ -12,9 +12,12 @@ let package = Package(
             targets: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
                 "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
+                "DystaRegistries",
             ]),
         .library(name: "DystaCLI", targets: ["DystaCLI"]),
         .executable(name: "dysta", targets: ["dysta"]),
+        // The engine as a C library for the Python package (docs/python.md).
+        .library(name: "DystaFFI", type: .dynamic, targets: ["DystaFFI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,11 +29,13 @@ let package = Package(
         // Accelerator latency models (Sanger, Eyeriss-V2, table) behind one protocol.
         .target(name: "DystaAccelerators", dependencies: ["DystaCore"]),
         // File formats: artifact CSV traces, native traces, request tables.
-        .target(name: "DystaTraces", dependencies: ["DystaCore", "DystaAccelerators"]),
+        .target(name: "DystaTraces", dependencies: ["DystaCore"]),
         // Sparsity predictors and scheduling policies.
         .target(name: "DystaScheduling", dependencies: ["DystaCore"]),
         // The hardware level: a bit-accurate model of Dysta's dynamic scheduler (policy `dysta-hw`).
         .target(name: "DystaHardware", dependencies: ["DystaCore", "DystaScheduling"]),
+        // The plug-in point: the registries of policies, predictors and latency models.
+        .target(name: "DystaRegistries", dependencies: ["DystaCore", "DystaAccelerators", "DystaScheduling", "DystaHardware"]),
         // Request generation, the layer-granularity engine and metrics.
         .target(
             name: "DystaSimulation",
@@ -47,7 +52,7 @@ let package = Package(
             name: "DystaExperiments",
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling", "DystaSimulation",
-                "DystaReports", "DystaBenchmark", "DystaHardware",
+                "DystaReports", "DystaBenchmark", "DystaHardware", "DystaRegistries",
                 .product(name: "Yams", package: "Yams"),
             ]),
         // The `dysta` command line as a library (DystaCommandLine.main(registries:)).
@@ -56,14 +61,19 @@ let package = Package(
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
                 "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
+                "DystaRegistries",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The C interface the Python package loads (ctypes): commands in process, policies written in Python.
+        .target(
+            name: "DystaFFI",
+            dependencies: ["DystaCLI", "DystaCore", "DystaRegistries", "DystaScheduling", "DystaBenchmark"]),
         // The `dysta` executable.
         .executableTarget(name: "dysta", dependencies: ["DystaCLI"]),
         // The example package's program (Examples/custom-policy), compiled here so the tests run it.
         .executableTarget(
             name: "my-dysta",
-            dependencies: ["DystaCLI", "DystaExperiments", "DystaScheduling"],
+            dependencies: ["DystaCLI", "DystaRegistries", "DystaScheduling"],
             path: "Examples/custom-policy/Sources/my-dysta"),
         .target(
             name: "DystaTestSupport",

@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
@@ -49,14 +50,14 @@ struct Bench: ParsableCommand {
         let workload = try Benchmark.load(self.workload)
         let profile = try Registries.current.accelerators.make(workload.defaultAccelerator).profile(workload)
         let registry = try hardwareOptions.registry()
-        let names = schedulers.map(parseList) ?? Registries.current.policies.names
+        let names = schedulers.map(parseList) ?? Registries.current.policies.defaultNames
         for name in names { _ = try registry.make(name) }
         let loadValues = try parseNumbers(loads, flag: "loads", valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
         let counts = try parseNumbers(requests, flag: "requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
             .map { Int($0) }.sorted()
         let generator = RequestGenerator(profile: profile)
         let simulator = try Simulator(profile: profile, configuration: EngineConfiguration(indexesFreshRequests: !scanAll))
-        let predictor = try Registries.current.predictors.make("avg-ratio", semantics: .default)
+        let predictor = try Registries.current.predictors.make(RunDefaults.predictor, semantics: .default)
         guard self.repeat >= 1 else { throw DystaError("--repeat: \(self.repeat) is not a positive integer") }
         let header = ["scheduler", "load ρ", "requests", "seconds", "decisions/s", "requests/s", "max queue", "peak MB"]
         var table = TextTable(header: header)
@@ -65,7 +66,7 @@ struct Bench: ParsableCommand {
         for name in names {
             for load in loadValues {
                 for count in counts {
-                    let stream = try generator.poisson(rate: generator.rate(forLoad: load), count: count, sloMultiplier: 10, seed: seed)
+                    let stream = try generator.poisson(rate: generator.rate(forLoad: load), count: count, sloMultiplier: RunDefaults.sloMultiplier, seed: seed)
                     var seconds = Double.infinity
                     var run: SimulationRun? = nil
                     for _ in 0..<self.repeat {

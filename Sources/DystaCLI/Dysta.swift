@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaCore
 import DystaExperiments
@@ -33,5 +34,35 @@ public enum DystaCommandLine {
             }
         }
         Foundation.exit(0)
+    }
+
+    /// Runs one `dysta` command in this process (e.g. `["simulate", "--workload", "cnn"]`,
+    /// without the program name) with `registries` in force, and returns instead of exiting:
+    /// the library form of the command line that the Python package calls.
+    ///
+    /// Throws a ``DystaError`` with the command's one-line message for every failure, argument
+    /// errors included; `--help` and `--version` print their text and return.
+    public static func run(arguments: [String], registries: Registries = .standard) throws {
+        try Registries.$current.withValue(registries) {
+            var command: any ParsableCommand
+            do {
+                command = try Dysta.parseAsRoot(arguments)
+            } catch {
+                if Dysta.exitCode(for: error) == .success {
+                    FileHandle.standardOutput.write(Data((Dysta.fullMessage(for: error) + "\n").utf8))
+                    return
+                }
+                let message = Dysta.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
+                throw DystaError(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message)
+            }
+            do {
+                try command.run()
+            } catch let error as DystaError {
+                throw error
+            } catch {
+                if Dysta.exitCode(for: error) == .success { return }
+                throw DystaError(Dysta.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaCore
 import DystaExperiments
@@ -26,13 +27,13 @@ struct HardwareCommand: ParsableCommand {
         @Option(help: "Offered load ρ instead of a rate.")
         var load: Double?
         @Option(help: "Number of requests.")
-        var requests: Int = 1000
+        var requests: Int = RunDefaults.requests
         @Option(help: "SLO multiplier.")
-        var slo: Double = 10
+        var slo: Double = RunDefaults.sloMultiplier
         @Option(help: "Seed of the request stream.")
         var seed: UInt64 = 1
         @Option(help: "Dysta weight β.")
-        var beta: Double = 0.01
+        var beta: Double = RunDefaults.beta
         @Option(help: ArgumentHelp("Stimulus file to write ('-' for standard output).", valueName: "file"))
         var out: String
 
@@ -42,7 +43,7 @@ struct HardwareCommand: ParsableCommand {
             let profile = try workloadOptions.latencyModel(for: workload).profile(workload)
             let generator = RequestGenerator(profile: profile)
             if rate != nil && load != nil { throw DystaError("give --rate or --load, not both") }
-            var chosenRate = rate ?? (workload.kind == .attention ? 30 : 3)
+            var chosenRate = rate ?? RunDefaults.rate(for: workload.kind)
             if let load {
                 guard load > 0, load.isFinite else { throw DystaError("--load must be a positive number (got \(load))") }
                 chosenRate = generator.rate(forLoad: load)
@@ -50,7 +51,7 @@ struct HardwareCommand: ParsableCommand {
             guard chosenRate > 0, chosenRate.isFinite else { throw DystaError("--rate must be a positive number (got \(chosenRate))") }
             let stream = try generator.poisson(rate: chosenRate, count: requests, sloMultiplier: slo, seed: seed)
             var policy = DystaHardwarePolicy(configuration: try hardwareOptions.configuration(), beta: beta, recordsStimulus: true)
-            let predictor = try Registries.current.predictors.make("avg-ratio", semantics: .default)
+            let predictor = try Registries.current.predictors.make(RunDefaults.predictor, semantics: .default)
             _ = try Simulator(profile: profile).run(stream, policy: &policy, predictor: predictor)
             var recorder = policy.stimulus!
             recorder.comment("dysta hw export: \(workloadOptions.workloadLabel), rate \(formatNumber(chosenRate)) req/s, \(requests) requests, seed \(seed)")

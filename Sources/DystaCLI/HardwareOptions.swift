@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaCore
 import DystaHardware
@@ -60,6 +61,22 @@ struct HardwareOptions: ParsableArguments {
         add("monitor_lanes", monitorLanes)
         add("timing", timing)
         return items
+    }
+
+    /// The options given on the command line (nil when none differs from the defaults), as the
+    /// `hardware` setting of a run description or experiment file.
+    var givenOptions: [String: String]? {
+        let given = options.filter { !($0.name == "preset" && $0.value == "w32") }
+        guard !given.isEmpty else { return nil }
+        return Dictionary(options.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+    }
+
+    /// The policy registry for a run whose `hardware` setting is `settings`: the registered
+    /// policies with `dysta-hw` starting from that configuration.
+    static func registry(_ settings: [String: String]?) throws -> PolicyRegistry {
+        guard let settings else { return Registries.current.policies }
+        let ordered = settings.sorted { ($0.key == "preset" ? "" : $0.key) < ($1.key == "preset" ? "" : $1.key) }.map { (name: $0.key, value: $0.value) }
+        return Registries.current.policies.addingHardware(try HardwareConfiguration.w32.applying(ordered))
     }
 
     /// The validated base configuration.

@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaAccelerators
 import DystaBenchmark
@@ -14,7 +15,7 @@ struct List: ParsableCommand {
 
     func run() throws {
         var text = "schedulers (--schedulers):\n"
-        for entry in Registries.current.policies.addingHardware(.w32).entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
+        for entry in Registries.current.policies.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\npredictors (--predictor):\n"
         for entry in Registries.current.predictors.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\naccelerators (--accelerator; parameters via --set key=value):\n"

@@ -29,7 +29,7 @@ struct ReproduceCommand: ParsableCommand {
     var seeds: String = "1-5"
 
     @Option(parsing: .unconditional, help: "Requests per run (the paper: 1000).")
-    var requests: Int = 1000
+    var requests: Int = RunDefaults.requests
 
     @Flag(help: "Do not write PNG copies of the figures.")
     var noPNG = false
@@ -62,7 +62,7 @@ struct ReproduceCommand: ParsableCommand {
             var command = "dysta reproduce \(item) --out \(out) --report \(report)"
             if semantics != .default { command += " --semantics \(semantics.rawValue)" }
             if seeds != "1-5" { command += " --seeds \(seeds)" }
-            if requests != 1000 { command += " --requests \(requests)" }
+            if requests != RunDefaults.requests { command += " --requests \(requests)" }
             let text = ResultsReport.markdown(
                 sections: sections, command: command, semantics: semantics, figureDirectory: relative, seeds: reproduction.seeds,
                 requests: reproduction.requests)

@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaAccelerators
 import DystaCore
@@ -29,26 +30,26 @@ struct Simulate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Offered load ρ instead of a rate: rate = ρ × accelerators / mean isolated latency of a uniformly drawn variant.")
     var load: Double?
 
-    @Option(parsing: .unconditional, help: "Number of requests per seed.")
-    var requests: Int = 1000
+    @Option(parsing: .unconditional, help: "Number of requests per seed (default: \(RunDefaults.requests)).")
+    var requests: Int?
 
-    @Option(parsing: .unconditional, help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture (default: 10).")
+    @Option(parsing: .unconditional, help: "SLO multiplier: target latency = multiplier × mean isolated latency of the request's architecture (default: \(formatNumber(RunDefaults.sloMultiplier))).")
     var slo: Double?
 
     @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (1,3,7); one request stream per seed (default: 1-5; with --replay the single seed 1, which only labels the run).", valueName: "seeds"))
     var seeds: String?
 
     @Option(help: "Rules: default (corrected) or artifact (the paper artifact's exact rules, bugs included); see docs/semantics.md.")
-    var semantics: Semantics = .default
+    var semantics: Semantics?
 
-    @Option(help: "Sparsity predictor turning measured sparsity into γ (see 'dysta list').")
-    var predictor: String = "avg-ratio"
+    @Option(help: "Sparsity predictor turning measured sparsity into γ (default: \(RunDefaults.predictor); see 'dysta list').")
+    var predictor: String?
 
-    @Option(parsing: .unconditional, help: "SDRM3 fairness weight α.")
-    var alpha: Double = 1
+    @Option(parsing: .unconditional, help: "SDRM3 fairness weight α (default: \(formatNumber(RunDefaults.alpha))).")
+    var alpha: Double?
 
-    @Option(parsing: .unconditional, help: "Dysta weight β of urgency and preemption penalty.")
-    var beta: Double = 0.01
+    @Option(parsing: .unconditional, help: "Dysta weight β of urgency and preemption penalty (default: \(formatNumber(RunDefaults.beta))).")
+    var beta: Double?
 
     @Option(parsing: .unconditional, help: "Number of identical accelerators sharing the ready queue (default: 1).")
     var accelerators: Int?
@@ -56,8 +57,14 @@ struct Simulate: ParsableCommand {
     @Option(help: "Deployment scenario: mobile, arvr or datacenter (sets workload, models, arrivals, SLO and accelerators; see docs/scenarios.md).")
     var scenario: String?
 
-    @Option(parsing: .unconditional, help: "Context-switch cost in seconds, added when an accelerator changes request.")
-    var switchCost: Double = 0
+    @Option(parsing: .unconditional, help: "Context-switch cost in seconds, added when an accelerator changes request (default: 0).")
+    var switchCost: Double?
+
+    @Option(name: .customLong("run"), help: ArgumentHelp("Read the run's settings from this JSON file (as --print-run writes it; docs/file-formats.md); flags given too override them.", valueName: "file"))
+    var runFile: String?
+
+    @Flag(help: "Print the run's settings as JSON (every default filled in) and exit without running; 'dysta simulate --run FILE' runs it.")
+    var printRun = false
 
     @Option(help: ArgumentHelp("Replay this request table (CSV: id,arrival,model,sample,priority,target; seconds) instead of generating requests. A replay is one stream: one run per scheduler, one seed, no interval.", valueName: "file"))
     var replay: String?
@@ -91,53 +98,116 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup(title: "dysta-hw (docs/hardware.md)") var hardwareOptions: HardwareOptions
 
+    /// The run the flags describe (over --run FILE's), defaults not yet filled in.
+    func description() throws -> RunDescription {
+        var flags = RunDescription()
+        flags.workload = workloadOptions.workload
+        flags.traces = workloadOptions.traces
+        flags.traceKind = workloadOptions.traceKind?.rawValue
+        flags.accelerator = workloadOptions.accelerator
+        if !workloadOptions.parameterOverrides.isEmpty {
+            flags.acceleratorParameters = try Dictionary(
+                workloadOptions.parameterOverrides.map { item -> (String, String) in
+                    let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                    guard parts.count == 2 else { throw DystaError("--set '\(item)': expected key=value") }
+                    return (parts[0], parts[1])
+                }, uniquingKeysWith: { $1 })
+        }
+        flags.seqLen = workloadOptions.seqLen
+        flags.scenario = scenario
+        flags.rate = rate
+        flags.load = load
+        flags.replay = replay
+        flags.requests = requests
+        flags.slo = slo
+        flags.schedulers = schedulers.map(parseList)
+        flags.seeds = try seeds.map(parseSeeds)
+        flags.semantics = semantics?.rawValue
+        flags.predictor = predictor
+        flags.alpha = alpha
+        flags.beta = beta
+        flags.accelerators = accelerators
+        flags.switchCost = switchCost
+        flags.hardware = hardwareOptions.givenOptions
+        guard let runFile else { return flags }
+        return try RunDescription.read(URL(fileURLWithPath: runFile)).overlaid(with: flags)
+    }
+
     func run() throws {
+        let given = try description()
+        if printRun {
+            try outputOptions.emit(given.resolved().json())
+            return
+        }
+        try simulate(given)
+    }
+
+    /// Runs `given` (a description whose absent settings take their defaults).
+    func simulate(_ given: RunDescription) throws {
         var scenarioValue: Scenario? = nil
-        var workloadOptions = self.workloadOptions
-        if let scenario {
+        if let scenario = given.scenario {
             let chosen = try Scenario.named(scenario)
             let conflicts = [
-                ("--workload", workloadOptions.workload != nil), ("--traces", workloadOptions.traces != nil), ("--rate", rate != nil),
-                ("--load", load != nil), ("--slo", slo != nil), ("--replay", replay != nil), ("--accelerators", accelerators != nil),
-            ].filter(\.1).map(\.0)
+                ("workload", given.workload != nil), ("traces", given.traces != nil), ("rate", given.rate != nil),
+                ("load", given.load != nil), ("slo", given.slo != nil), ("replay", given.replay != nil), ("accelerators", given.accelerators != nil),
+            ].filter(\.1).map { "--" + $0.0 }
             if !conflicts.isEmpty {
                 throw DystaError("--scenario \(scenario) sets \(conflicts.joined(separator: ", ")) itself; drop them")
             }
-            workloadOptions.workload = chosen.workload
             scenarioValue = chosen
         }
-        let accelerators = self.accelerators ?? scenarioValue?.accelerators ?? 1
+        if given.replay != nil, let seeds = given.seeds, seeds.count > 1 {
+            throw DystaError("--replay is one request stream: give one seed (--seeds N only labels the run) or leave --seeds out")
+        }
+        if given.replay != nil && (given.rate != nil || given.slo != nil || given.load != nil) {
+            throw DystaError("--replay takes arrivals and targets from the file; drop --rate, --load and --slo")
+        }
+        if given.rate != nil && given.load != nil { throw DystaError("give --rate or --load, not both") }
+        if given.traces != nil && given.workload != nil { throw DystaError("give --workload (a shipped workload) or --traces (a folder), not both") }
+        let description = given.resolved()
+        var workloadOptions = self.workloadOptions
+        workloadOptions.workload = scenarioValue?.workload ?? given.workload
+        workloadOptions.traces = description.traces
+        if let kind = given.traceKind {
+            guard let value = TraceKindOption(rawValue: kind) else { throw DystaError("--trace-kind '\(kind)' is not native, sanger or eyeriss") }
+            workloadOptions.traceKind = value
+        }
+        workloadOptions.accelerator = description.accelerator
+        workloadOptions.parameterOverrides = (description.acceleratorParameters ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        workloadOptions.seqLen = description.seqLen
+        guard let semantics = Semantics(rawValue: description.semantics ?? "") else {
+            throw DystaError("--semantics '\(description.semantics ?? "")' is not default or artifact")
+        }
+        let accelerators = scenarioValue?.accelerators ?? description.accelerators ?? RunDefaults.accelerators
+        let requests = description.requests ?? RunDefaults.requests
+        let switchCost = description.switchCost ?? RunDefaults.switchCost
+        let predictor = description.predictor ?? RunDefaults.predictor
+        let alpha = description.alpha ?? RunDefaults.alpha
+        let beta = description.beta ?? RunDefaults.beta
         let workload = try workloadOptions.loadWorkload()
         let model = try workloadOptions.latencyModel(for: workload)
         let profile = try model.profile(workload)
-        let schedulerNames = schedulers.map(parseList) ?? Registries.current.policies.names
-        if replay != nil, let seeds, try parseSeeds(seeds).count > 1 {
-            throw DystaError("--replay is one request stream: give one seed (--seeds N only labels the run) or leave --seeds out")
-        }
-        let seedList = try parseSeeds(seeds ?? (replay != nil ? "1" : "1-5"))
+        let schedulerNames = description.schedulers ?? Registries.current.policies.defaultNames
+        let seedList = description.seeds ?? RunDefaults.seeds
         if let threads, threads < 1 { throw DystaError("--threads must be at least 1 (got \(threads))") }
         try progressOptions.check()
         let engine = EngineConfiguration(semantics: semantics, accelerators: accelerators, switchCost: switchCost)
         let source: RequestSource
+        let replay = description.replay
         if let scenarioValue {
-            let semantics = self.semantics
             let count = requests
             source = .generated { seed in
                 try scenarioValue.requests(profile: profile, semantics: semantics, count: count, seed: seed)
             }
         } else if let replay {
-            if rate != nil || slo != nil || load != nil {
-                throw DystaError("--replay takes arrivals and targets from the file; drop --rate, --load and --slo")
-            }
             source = .replay(try RequestTableFile.read(URL(fileURLWithPath: replay), profile: profile))
         } else {
-            if rate != nil && load != nil { throw DystaError("give --rate or --load, not both") }
-            var chosenRate = rate ?? (workload.kind == .attention ? 30 : 3)
-            if let load {
+            var chosenRate = description.rate ?? RunDefaults.rate(for: workload.kind)
+            if let load = description.load {
                 guard load > 0, load.isFinite else { throw DystaError("--load must be a positive number (got \(load))") }
                 chosenRate = RequestGenerator(profile: profile).rate(forLoad: load, accelerators: accelerators)
             }
-            source = .poisson(rate: chosenRate, count: requests, sloMultiplier: slo ?? 10)
+            source = .poisson(rate: chosenRate, count: requests, sloMultiplier: description.slo ?? RunDefaults.sloMultiplier)
         }
         if let emitRequests, seedList.count > 1, !emitRequests.contains("{seed}") {
             throw DystaError("--emit-requests: with several seeds the file name needs a {seed} placeholder")
@@ -145,7 +215,7 @@ struct Simulate: ParsableCommand {
         var comparison = Comparison(
             profile: profile, schedulers: schedulerNames, parameters: PolicyParameters(alpha: alpha, beta: beta),
             predictor: predictor, engine: engine, seeds: seedList, source: source)
-        comparison.policies = try hardwareOptions.registry()
+        comparison.policies = try HardwareOptions.registry(description.hardware)
         comparison.predictors = Registries.current.predictors
         if let threads { comparison.threads = threads }
         try comparison.validate()

@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaCore
 import DystaExperiments
@@ -69,13 +70,6 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup(title: "Progress (stderr)") var progressOptions: ProgressOptions
     @OptionGroup(title: "dysta-hw (docs/hardware.md; experiment-file key 'hardware')") var hardwareOptions: HardwareOptions
 
-    /// The dysta-hw flags given (nil when none differs from the defaults).
-    var hardwareFlags: [String: String]? {
-        let given = hardwareOptions.options.filter { !($0.name == "preset" && $0.value == "w32") }
-        guard !given.isEmpty else { return nil }
-        return Dictionary(hardwareOptions.options.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
-    }
-
     func numbers(_ text: String, _ flag: String) throws -> [Double] { try parseNumbers(text, flag: flag) }
 
     func grid() throws -> SweepGrid {
@@ -84,7 +78,7 @@ struct SweepCommand: ParsableCommand {
                 workloads, traces, traceKind, replay, scenarios, rates, loads, slos, schedulers, seeds, predictors, alphas, betas, requests,
                 semantics, accelerators, switchCost, accelerator,
             ]
-            if flags.contains(where: { $0 != nil }) || hardwareFlags != nil {
+            if flags.contains(where: { $0 != nil }) || hardwareOptions.givenOptions != nil {
                 throw DystaError("--experiment gives the whole grid; drop the grid flags (or drop --experiment)")
             }
             return try SweepGrid.read(URL(fileURLWithPath: experiment))
@@ -108,7 +102,7 @@ struct SweepCommand: ParsableCommand {
         }
         var grid = SweepGrid(
             workloads: workloads.map(parseList) ?? [], rates: try rates.map { try numbers($0, "rates") },
-            loads: try loads.map { try numbers($0, "loads") }, schedulers: schedulers.map(parseList) ?? Registries.current.policies.names)
+            loads: try loads.map { try numbers($0, "loads") }, schedulers: schedulers.map(parseList) ?? Registries.current.policies.defaultNames)
         if let slos { grid.slos = try numbers(slos, "slos") }
         if let traces {
             let kind = (traceKind ?? .native).rawValue
@@ -128,7 +122,7 @@ struct SweepCommand: ParsableCommand {
         if let switchCost { grid.switchCost = switchCost }
         grid.accelerator = accelerator
         grid.scenarios = scenarios.map(parseList)
-        grid.hardware = hardwareFlags
+        grid.hardware = hardwareOptions.givenOptions
         try grid.validate()
         return grid
     }
@@ -160,7 +154,7 @@ struct SweepCommand: ParsableCommand {
             }
         }
         let runs = try sweep.run(
-            skipping: Set(store.earlier.map(\.job)), start: { try store.begin(); interruption.arm() },
+            skipping: Set(store.earlier.map(\.job)), start: { try store.begin(); if !Cancellation.current.isHosted { interruption.arm() } },
             progress: { progress.update(reused + $0, reused + $1) }, record: { try store.record($0) })
         try store.finish(runs)
         interruption.disarm()

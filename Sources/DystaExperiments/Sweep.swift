@@ -1,3 +1,4 @@
+import DystaRegistries
 import DystaAccelerators
 import DystaBenchmark
 import DystaCore
@@ -154,6 +155,7 @@ public struct Sweep: Sendable {
         try engine.validate()
         // Read once here: worker threads do not inherit task-local values.
         let registries = Registries.current
+        let cancellation = Cancellation.current
         let policies = try grid.policyRegistry(registries.policies)
         for name in grid.schedulers { _ = try policies.make(name) }
         for name in grid.predictors { _ = try registries.predictors.make(name, semantics: semantics) }
@@ -168,7 +170,7 @@ public struct Sweep: Sendable {
         runOnThreads(workers) { _ in
             while true {
                 let index = next.increment() - 1
-                guard index < jobs.count else { return }
+                guard index < jobs.count, !cancellation.isRequested else { return }
                 let (job, cell, seed) = jobs[index]
                 let outcome = Result {
                     let run = try Self.execute(
@@ -181,6 +183,7 @@ public struct Sweep: Sendable {
                 progress?(done.increment(), jobs.count)
             }
         }
+        try cancellation.check()
         return try results.taken().map { try $0.get() }
     }
 

@@ -1,3 +1,4 @@
+import DystaRegistries
 import DystaCore
 import Foundation
 import Yams
@@ -47,10 +48,11 @@ public struct SweepGrid: Codable, Sendable, Equatable {
 
     /// Creates a grid with the paper's defaults for everything not given.
     public init(
-        workloads: [String], rates: [Double]? = nil, loads: [Double]? = nil, slos: [Double] = [10],
-        schedulers: [String], seeds: [UInt64] = [1, 2, 3, 4, 5], predictors: [String] = ["avg-ratio"],
-        alphas: [Double] = [1], betas: [Double] = [0.01], requests: Int = 1000, semantics: String = "default",
-        accelerators: Int = 1, switchCost: Double = 0, accelerator: String? = nil, scenarios: [String]? = nil
+        workloads: [String], rates: [Double]? = nil, loads: [Double]? = nil, slos: [Double] = [RunDefaults.sloMultiplier],
+        schedulers: [String], seeds: [UInt64] = RunDefaults.seeds, predictors: [String] = [RunDefaults.predictor],
+        alphas: [Double] = [RunDefaults.alpha], betas: [Double] = [RunDefaults.beta], requests: Int = RunDefaults.requests,
+        semantics: String = RunDefaults.semantics.rawValue,
+        accelerators: Int = RunDefaults.accelerators, switchCost: Double = RunDefaults.switchCost, accelerator: String? = nil, scenarios: [String]? = nil
     ) {
         self.workloads = workloads
         self.scenarios = scenarios
@@ -104,22 +106,22 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         replay = try c.decodeIfPresent([String].self, forKey: .replay)
         rates = try c.decodeIfPresent([Double].self, forKey: .rates)
         loads = try c.decodeIfPresent([Double].self, forKey: .loads)
-        slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [10]
+        slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [RunDefaults.sloMultiplier]
         // As on the command line: absent schedulers are every registered policy.
-        schedulers = try c.decodeIfPresent([String].self, forKey: .schedulers) ?? Registries.current.policies.names
+        schedulers = try c.decodeIfPresent([String].self, forKey: .schedulers) ?? Registries.current.policies.defaultNames
         // A list of integers, or text as the --seeds flag takes it ("1-5", "1,3,7").
         if let text = try? c.decodeIfPresent(String.self, forKey: .seeds) {
             seeds = try SeedList.parse(text, name: "'seeds'")
         } else {
-            seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? (replay != nil ? [1] : [1, 2, 3, 4, 5])
+            seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? (replay != nil ? [RunDefaults.replaySeed] : RunDefaults.seeds)
         }
-        predictors = try c.decodeIfPresent([String].self, forKey: .predictors) ?? ["avg-ratio"]
-        alphas = try c.decodeIfPresent([Double].self, forKey: .alphas) ?? [1]
-        betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? [0.01]
-        requests = try c.decodeIfPresent(Int.self, forKey: .requests) ?? 1000
-        semantics = try c.decodeIfPresent(String.self, forKey: .semantics) ?? "default"
-        accelerators = try c.decodeIfPresent(Int.self, forKey: .accelerators) ?? 1
-        switchCost = try c.decodeIfPresent(Double.self, forKey: .switchCost) ?? 0
+        predictors = try c.decodeIfPresent([String].self, forKey: .predictors) ?? [RunDefaults.predictor]
+        alphas = try c.decodeIfPresent([Double].self, forKey: .alphas) ?? [RunDefaults.alpha]
+        betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? [RunDefaults.beta]
+        requests = try c.decodeIfPresent(Int.self, forKey: .requests) ?? RunDefaults.requests
+        semantics = try c.decodeIfPresent(String.self, forKey: .semantics) ?? RunDefaults.semantics.rawValue
+        accelerators = try c.decodeIfPresent(Int.self, forKey: .accelerators) ?? RunDefaults.accelerators
+        switchCost = try c.decodeIfPresent(Double.self, forKey: .switchCost) ?? RunDefaults.switchCost
         accelerator = try c.decodeIfPresent(String.self, forKey: .accelerator)
         hardware = try c.decodeIfPresent([String: ScalarText].self, forKey: .hardware)?.mapValues(\.text)
     }

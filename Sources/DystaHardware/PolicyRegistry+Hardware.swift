@@ -16,6 +16,6 @@ extension PolicyRegistry {
             let configuration = try hardware.applying(try HardwareConfiguration.parseOptionList(options ?? ""))
             let label = options.map { "dysta-hw[\($0)]" } ?? "dysta-hw"
             return DystaHardwarePolicy(name: label, configuration: configuration, beta: parameters.beta)
-        }
+        }.notListedByDefault("dysta-hw")
     }
 }

@@ -14,6 +14,8 @@ public struct PolicyRegistry: Sendable {
         public let takesOptions: Bool
         /// Builds the policy from the parameters and the text inside the brackets (nil without).
         public let build: @Sendable (PolicyParameters, String?) throws -> any SchedulingPolicy
+        /// Whether the policy runs when a command names no schedulers (``PolicyRegistry/defaultNames``).
+        public var listedByDefault = true
 
         /// Creates an entry without options.
         public init(name: String, summary: String, make: @escaping @Sendable (PolicyParameters) -> any SchedulingPolicy) {
@@ -82,6 +84,17 @@ public struct PolicyRegistry: Sendable {
 
     /// Registered names in order.
     public var names: [String] { entries.map(\.name) }
+
+    /// The policies a command runs when it names none: every registered one listed by default
+    /// (all but `dysta-hw`, whose hardware options are a study of their own).
+    public var defaultNames: [String] { entries.filter(\.listedByDefault).map(\.name) }
+
+    /// Returns this registry with the named policy left out of ``defaultNames``.
+    public func notListedByDefault(_ name: String) -> PolicyRegistry {
+        var copy = self
+        for index in copy.entries.indices where copy.entries[index].name == name { copy.entries[index].listedByDefault = false }
+        return copy
+    }
 
     /// Builds the named policy (`name` or `name[options]`); throws naming the known policies if
     /// unknown, or the problem with the options.

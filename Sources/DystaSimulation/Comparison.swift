@@ -92,6 +92,7 @@ public struct Comparison: Sendable {
     /// (of a job or of `body`) stops the run and is thrown.
     public func run(progress: (@Sendable (Int, Int) -> Void)? = nil, _ body: (Outcome, [Request]) throws -> Void) throws {
         try validate()
+        let cancellation = Cancellation.current
         let simulator = try Simulator(profile: profile, configuration: engine)
         let predictorInstance = try predictors.make(predictor, semantics: engine.semantics)
         let jobs = seeds.flatMap { seed in schedulers.map { (seed: seed, scheduler: $0) } }
@@ -117,6 +118,7 @@ public struct Comparison: Sendable {
                 outcomes.set(
                     index,
                     Result {
+                        try cancellation.check()
                         let stream = try streamOf[seed]!.get()
                         var policy = try policies.make(name, parameters: parameters)
                         let run = try simulator.run(stream, policy: &policy, predictor: predictorInstance, recordTimeline: recordsTimeline)

@@ -431,6 +431,7 @@ struct EngineState<Policy: SchedulingPolicy> {
             if keepsGroupRepresentatives { promoteRepresentatives() }
             let context = DecisionContext(time: time, semantics: .default)
             let chosen = policy.select(from: &ready, context: context)
+            guard chosen >= 0 && chosen < ready.count else { throw invalidChoice(chosen, at: time) }
             let id = ready[chosen].id
             var start = time
             if configuration.switchCost > 0 && lastOnAccelerator[accelerator] != id && lastOnAccelerator[accelerator] >= 0 {
@@ -481,6 +482,7 @@ struct EngineState<Policy: SchedulingPolicy> {
             guard !ready.isEmpty else { throw DystaError("internal error: empty queue in artifact loop") }
             maxReady = max(maxReady, ready.count)
             let chosen = policy.select(from: &ready, context: DecisionContext(time: time, semantics: .artifact))
+            guard chosen >= 0 && chosen < ready.count else { throw invalidChoice(chosen, at: time) }
             var start = time
             if configuration.switchCost > 0 && last != ready[chosen].id && last >= 0 { start += configuration.switchCost }
             last = ready[chosen].id
@@ -493,6 +495,13 @@ struct EngineState<Policy: SchedulingPolicy> {
             time = end
             if finished { ready.removeKeepingOrder(at: chosen) }
         }
+    }
+
+    /// The error of a policy whose `select` returned an index outside the queue.
+    func invalidChoice(_ index: Int, at time: Double) -> DystaError {
+        DystaError(
+            "scheduler '\(policy.name)' chose index \(index) at simulated time \(time) s, but the ready queue holds \(ready.count) "
+                + "request\(ready.count == 1 ? "" : "s") (valid: 0…\(ready.count - 1))")
     }
 
     func result() -> SimulationRun {

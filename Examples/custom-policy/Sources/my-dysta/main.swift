@@ -1,7 +1,7 @@
 // A user's own `dysta`: every subcommand of Dysta (simulate, sweep, bench, list, …) with one
 // more policy and one more predictor. Nothing in Dysta's sources changes.
 import DystaCLI
-import DystaExperiments
+import DystaRegistries
 import DystaScheduling
 
 /// Least laxity first: the ready request with the smallest slack − R runs (R = γ · remaining
