@@ -1,0 +1,494 @@
+"""The Python API: the engine's commands as functions returning pandas DataFrames.
+
+Every function builds the same settings the ``dysta`` command takes and runs the same engine in
+this process, so its numbers are the command line's to the last digit (docs/python.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+import pandas as pd
+
+from . import _engine
+from .errors import DystaError
+from .policy import register
+
+PathLike = Union[str, "os.PathLike[str]"]
+Scheduler = Any  # a name (str), a dysta.Policy subclass or instance, or a function
+
+
+_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    # Exact parsing: the doubles the engine printed as shortest round-trip text (pandas ≥ 3
+    # parses exactly by default; earlier versions need "round_trip").
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], **_EXACT)
+
+
+def _schedulers(schedulers: Optional[Sequence[Scheduler]]) -> tuple[Optional[List[str]], list]:
+    """Names for the engine and the Python policies to register."""
+    if schedulers is None:
+        return None, []
+    if isinstance(schedulers, str):
+        schedulers = [part.strip() for part in schedulers.split(",") if part.strip()]
+    names: List[str] = []
+    registered: Dict[str, Any] = {}
+    for item in schedulers:
+        if isinstance(item, str):
+            names.append(item)
+            continue
+        entry = register(item)
+        if entry.name in registered and registered[entry.name].cls is not entry.cls:
+            raise DystaError(f"two different Python policies are named '{entry.name}'")
+        registered[entry.name] = entry
+        names.append(entry.name)
+    # A name with options (py-x[k=v]) refers to a registered Python policy by its base name.
+    builtin = {s["name"] for s in _engine.catalog()["schedulers"]}
+    for entry in registered.values():
+        if entry.name in builtin:
+            raise DystaError(f"the Python policy '{entry.name}' has the name of a built-in policy: give it another name")
+    return names, list(registered.values())
+
+
+def _description(**settings: Any) -> Dict[str, Any]:
+    """The run description (docs/file-formats.md, "Run descriptions"), absent settings left out."""
+    out: Dict[str, Any] = {}
+    for key, value in settings.items():
+        if value is None:
+            continue
+        if key in ("traces", "replay"):
+            value = str(Path(value).resolve())
+        if key == "seeds" and isinstance(value, int):
+            value = [value]
+        if key == "seeds" and isinstance(value, range):
+            value = list(value)
+        if key in ("hardware", "accelerator_parameters"):
+            value = {str(k): str(v) for k, v in value.items()}
+        out[key] = value
+    return out
+
+
+@dataclass
+class SimulationResult:
+    """What :func:`simulate` returns.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame
+        One row per scheduler (model ``all``): the columns of ``dysta simulate --format csv``.
+    per_model : pandas.DataFrame
+        The same metrics per scheduler and model variant (``--per-model``).
+    per_request : pandas.DataFrame
+        One row per request, scheduler and seed (``--per-request``): times in seconds.
+    settings : dict
+        The settings the outputs carry (``summary.csv.settings.json``).
+    run : dict
+        The run description with every default filled in (``--print-run``).
+    """
+
+    summary: pd.DataFrame
+    per_model: pd.DataFrame
+    per_request: pd.DataFrame
+    settings: Dict[str, Any]
+    run: Dict[str, Any]
+
+
+def _simulate_arguments(run_file: Path, threads: Optional[int]) -> List[str]:
+    arguments = ["simulate", "--run", str(run_file), "--quiet"]
+    if threads is not None:
+        arguments += ["--threads", str(threads)]
+    return arguments
+
+
+def _prepare(folder: Path, replay: Any, schedulers: Optional[Sequence[Scheduler]], settings: Dict[str, Any]):
+    if isinstance(replay, pd.DataFrame):
+        path = folder / "requests.csv"
+        replay.to_csv(path, index=False)
+        replay = path
+    names, policies = _schedulers(schedulers)
+    description = _description(replay=replay, schedulers=names, **settings)
+    run_file = folder / "run.json"
+    run_file.write_text(json.dumps(description, indent=2, sort_keys=True))
+    return run_file, policies
+
+
+def simulate(
+    workload: Optional[str] = None, *, traces: Optional[PathLike] = None, trace_kind: Optional[str] = None,
+    schedulers: Optional[Sequence[Scheduler]] = None, rate: Optional[float] = None, load: Optional[float] = None,
+    requests: Optional[int] = None, slo: Optional[float] = None, seeds: Union[None, int, Sequence[int]] = None,
+    replay: Union[None, PathLike, pd.DataFrame] = None, scenario: Optional[str] = None,
+    accelerator: Optional[str] = None, accelerator_parameters: Optional[Mapping[str, Any]] = None,
+    seq_len: Optional[int] = None, semantics: Optional[str] = None, predictor: Optional[str] = None,
+    alpha: Optional[float] = None, beta: Optional[float] = None, accelerators: Optional[int] = None,
+    switch_cost: Optional[float] = None, hardware: Optional[Mapping[str, Any]] = None, threads: Optional[int] = None,
+) -> SimulationResult:
+    """Run schedulers on one workload and compare them (``dysta simulate``).
+
+    Every scheduler sees the identical request stream of each seed. Absent arguments take the
+    command line's defaults (``dysta.defaults()``).
+
+    Parameters
+    ----------
+    workload : str, optional
+        Shipped benchmark workload (``dysta.workloads()``); default ``"attention"``.
+    traces : path, optional
+        A folder of trace files used instead (docs/trace-format.md).
+    trace_kind : {"native", "sanger", "eyeriss"}, optional
+        Format of ``traces`` (default ``"native"``).
+    schedulers : sequence, optional
+        Built-in names (``"dysta"``, ``"lax-srpt[margin=0.2]"``, see ``dysta.schedulers()``),
+        :class:`dysta.Policy` subclasses or instances, or functions ``select(queue, now)``.
+        Default: every built-in policy but ``dysta-hw``.
+    rate : float, optional
+        Poisson arrival rate in requests per second (default 30 for attention, 3 for CNN).
+    load : float, optional
+        Offered load ρ (dimensionless) instead of a rate.
+    requests : int, optional
+        Requests per seed (default 1000).
+    slo : float, optional
+        SLO multiplier: target latency = slo × mean isolated latency of the architecture (default 10).
+    seeds : int or sequence of int, optional
+        One request stream per seed (default 1–5).
+    replay : path or pandas.DataFrame, optional
+        A request table (columns id, arrival, model, sample, priority, target; seconds) replayed
+        instead of generated arrivals.
+    scenario : {"mobile", "arvr", "datacenter"}, optional
+        Deployment scenario (sets workload, arrivals, SLO and accelerators).
+    accelerator : str, optional
+        Latency model (``dysta.accelerators()``); default the workload's own.
+    accelerator_parameters : mapping, optional
+        Latency-model parameter overrides, e.g. ``{"clock_hz": 4e8}``.
+    seq_len : int, optional
+        Sanger sequence length in tokens for every sample.
+    semantics : {"default", "artifact"}, optional
+        The corrected rules or the paper artifact's exact rules (docs/semantics.md).
+    predictor : str, optional
+        Sparsity predictor (``dysta.predictors()``); default ``"avg-ratio"``.
+    alpha, beta : float, optional
+        SDRM3's fairness weight α (default 1) and Dysta's β (default 0.01).
+    accelerators : int, optional
+        Identical accelerators sharing the ready queue (default 1).
+    switch_cost : float, optional
+        Context-switch cost in seconds (default 0).
+    hardware : mapping, optional
+        ``dysta-hw`` parameters (docs/hardware.md), e.g. ``{"preset": "w16"}``.
+    threads : int, optional
+        Worker threads (default: all cores); results do not depend on it.
+
+    Returns
+    -------
+    SimulationResult
+        ``.summary``, ``.per_model`` and ``.per_request`` DataFrames, ``.settings`` and ``.run``.
+
+    Raises
+    ------
+    DystaError
+        With the command line's one-line message, for any invalid input.
+    PolicyError
+        When a Python policy raises or returns an invalid index.
+    """
+    settings = dict(workload=workload, traces=traces, trace_kind=trace_kind, rate=rate, load=load, requests=requests,
+                    slo=slo, seeds=seeds, scenario=scenario, accelerator=accelerator,
+                    accelerator_parameters=accelerator_parameters, seq_len=seq_len, semantics=semantics,
+                    predictor=predictor, alpha=alpha, beta=beta, accelerators=accelerators, switch_cost=switch_cost,
+                    hardware=hardware)
+    with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
+        folder = Path(temporary)
+        run_file, policies = _prepare(folder, replay, schedulers, settings)
+        base = _simulate_arguments(run_file, threads)
+        _engine.run(base + ["--print-run", "-o", str(folder / "resolved.json")], policies)
+        _engine.run(base + ["--format", "csv", "-o", str(folder / "summary.csv"), "--per-model",
+                            "--per-request", str(folder / "per_request.csv")], policies)
+        table = _read_csv(folder / "summary.csv")
+        summary = table[table["model"] == "all"].reset_index(drop=True)
+        per_model = table[table["model"] != "all"].reset_index(drop=True)
+        return SimulationResult(
+            summary=summary, per_model=per_model, per_request=_read_csv(folder / "per_request.csv"),
+            settings=json.loads((folder / "summary.csv.settings.json").read_text()),
+            run=json.loads((folder / "resolved.json").read_text()))
+
+
+@dataclass
+class TimelineResult:
+    """What :func:`timeline` returns: who ran when.
+
+    Attributes
+    ----------
+    layers : pandas.DataFrame
+        One row per layer (request, model, layer, accelerator, start, end, decision delay; s).
+    requests : pandas.DataFrame
+        One row per request (first start, finish, queueing delay in s; preemptions).
+    files : list of pathlib.Path
+        The files written: CSV, the Perfetto trace (``*.perfetto.json``, open in
+        ui.perfetto.dev) and the SVG Gantt chart.
+    """
+
+    layers: pd.DataFrame
+    requests: pd.DataFrame
+    files: List[Path] = field(default_factory=list)
+
+    @property
+    def perfetto(self) -> List[Path]:
+        """The Perfetto trace files."""
+        return [f for f in self.files if f.name.endswith(".perfetto.json")]
+
+
+def timeline(
+    prefix: PathLike, workload: Optional[str] = None, *, window: Optional[Sequence[float]] = None,
+    rows: Optional[str] = None, **settings: Any,
+) -> TimelineResult:
+    """Simulate and record what ran when (``dysta simulate --timeline PREFIX``).
+
+    Parameters
+    ----------
+    prefix : path
+        Output prefix: ``PREFIX-layers.csv``, ``PREFIX-requests.csv``, ``PREFIX.perfetto.json``
+        and ``PREFIX-gantt.svg`` (with several schedulers or seeds ``PREFIX-SCHEDULER-seedN-…``).
+    workload : str, optional
+        As in :func:`simulate`; every other keyword of :func:`simulate` is accepted too.
+    window : (start, end), optional
+        The Gantt chart's window in seconds of simulated time.
+    rows : {"accelerator", "request"}, optional
+        One Gantt row per accelerator (default) or per request.
+
+    Returns
+    -------
+    TimelineResult
+        The layers and requests tables (with ``scheduler`` and ``seed`` columns) and the files.
+    """
+    threads = settings.pop("threads", None)
+    schedulers = settings.pop("schedulers", None)
+    replay = settings.pop("replay", None)
+    prefix = Path(prefix).resolve()
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
+        folder = Path(temporary)
+        run_file, policies = _prepare(folder, replay, schedulers, _description(workload=workload, **settings))
+        arguments = _simulate_arguments(run_file, threads) + ["--timeline", str(prefix), "-o", str(folder / "table.txt")]
+        if window is not None:
+            arguments += ["--timeline-window", f"{window[0]!r},{window[1]!r}"]
+        if rows is not None:
+            arguments += ["--timeline-by", rows]
+        _engine.run(arguments, policies)
+        resolved = folder / "resolved.json"
+        _engine.run(_simulate_arguments(run_file, threads) + ["--print-run", "-o", str(resolved)], policies)
+        run = json.loads(resolved.read_text())
+    files = sorted(p for p in prefix.parent.glob(prefix.name + "*") if p.is_file())
+    layers, requests_ = [], []
+    single = len(run["schedulers"]) == 1 and len(run["seeds"]) == 1
+    for scheduler in run["schedulers"]:
+        for seed in run["seeds"]:
+            stem = str(prefix) if single else f"{prefix}-{scheduler}-seed{seed}"
+            for name, frames in (("layers", layers), ("requests", requests_)):
+                path = Path(f"{stem}-{name}.csv")
+                if path.exists():
+                    frame = _read_csv(path)
+                    frame.insert(0, "seed", seed)
+                    frame.insert(0, "scheduler", scheduler)
+                    frames.append(frame)
+    return TimelineResult(
+        layers=pd.concat(layers, ignore_index=True) if layers else pd.DataFrame(),
+        requests=pd.concat(requests_, ignore_index=True) if requests_ else pd.DataFrame(), files=files)
+
+
+@dataclass
+class SweepResult:
+    """What :func:`sweep` returns.
+
+    Attributes
+    ----------
+    runs : pandas.DataFrame
+        One row per cell and seed (``OUT/runs.csv``).
+    summary : pandas.DataFrame
+        Mean and 95 % confidence interval per cell (``OUT/summary.csv``).
+    directory : pathlib.Path
+        The output folder (also ``runs.json``, ``summary.json``, ``config.json``).
+    """
+
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    directory: Path
+
+
+_GRID_LISTS = ("workloads", "traces", "replay", "scenarios", "rates", "loads", "slos", "schedulers", "seeds",
+               "predictors", "alphas", "betas")
+
+
+def _grid(schedulers: Optional[Sequence[Scheduler]], grid: Dict[str, Any]) -> tuple[Dict[str, Any], list]:
+    names, policies = _schedulers(schedulers)
+    out: Dict[str, Any] = {}
+    for key, value in grid.items():
+        if value is None:
+            continue
+        if key in _GRID_LISTS and (isinstance(value, (str, int, float)) and not (key == "seeds" and isinstance(value, str))):
+            value = [value]
+        if key in ("traces", "replay"):
+            value = [str(Path(v).resolve()) for v in value]
+        if key == "seeds" and isinstance(value, range):
+            value = list(value)
+        if key == "hardware":
+            value = {str(k): str(v) for k, v in value.items()}
+        out[key] = value
+    if names is not None:
+        out["schedulers"] = names
+    return out, policies
+
+
+def _sweep_shard(experiment: str, shard: str, out: str, threads: Optional[int]) -> str:
+    """Runs one shard of a sweep (called in an executor's worker process)."""
+    with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
+        path = Path(temporary) / "experiment.json"
+        path.write_text(experiment)
+        arguments = ["sweep", "--experiment", str(path), "--out", out, "--shard", shard, "--quiet"]
+        if threads is not None:
+            arguments += ["--threads", str(threads)]
+        _engine.run(arguments)
+    return out
+
+
+def sweep(
+    out: PathLike, *, workloads: Union[None, str, Sequence[str]] = None, traces: Optional[Sequence[PathLike]] = None,
+    trace_kind: Optional[str] = None, replay: Optional[Sequence[PathLike]] = None,
+    scenarios: Optional[Sequence[str]] = None, rates: Optional[Sequence[float]] = None,
+    loads: Optional[Sequence[float]] = None, slos: Optional[Sequence[float]] = None,
+    schedulers: Optional[Sequence[Scheduler]] = None, seeds: Union[None, str, Sequence[int]] = None,
+    predictors: Optional[Sequence[str]] = None, alphas: Optional[Sequence[float]] = None,
+    betas: Optional[Sequence[float]] = None, requests: Optional[int] = None, semantics: Optional[str] = None,
+    accelerators: Optional[int] = None, switch_cost: Optional[float] = None, accelerator: Optional[str] = None,
+    hardware: Optional[Mapping[str, Any]] = None, threads: Optional[int] = None,
+    executor: Optional[Executor] = None, shards: Optional[int] = None,
+) -> SweepResult:
+    """Run a grid of experiments and write tidy results (``dysta sweep``).
+
+    The grid is workloads (or trace folders, or scenarios) × arrivals (``rates`` in requests/s
+    or ``loads`` ρ) × ``slos`` × predictors × α × β × schedulers × seeds, with the keys of an
+    experiment file (docs/experiments.md). Finished runs are journalled in ``out``: after an
+    interruption (Ctrl-C raises KeyboardInterrupt) the same call runs only the missing ones and
+    writes the same bytes as an uninterrupted run.
+
+    Parameters
+    ----------
+    out : path
+        Output folder (``runs.csv``, ``summary.csv``, JSON copies and ``config.json``).
+    executor : concurrent.futures.Executor, optional
+        Run the grid as ``shards`` shards on this executor (e.g. a Dask ``distributed`` client's
+        ``get_executor()``, a ``ProcessPoolExecutor``) and merge them; the outputs are
+        byte-identical to a local sweep. Python policies cannot be sent to an executor.
+    shards : int, optional
+        Number of shards for ``executor`` (default 4).
+    threads : int, optional
+        Worker threads per process (default: all cores).
+
+    Other parameters are the experiment-file keys (docs/experiments.md); scalars are accepted
+    where a list is expected.
+
+    Returns
+    -------
+    SweepResult
+    """
+    grid, policies = _grid(schedulers, dict(
+        workloads=workloads, traces=traces, trace_kind=trace_kind, replay=replay, scenarios=scenarios, rates=rates,
+        loads=loads, slos=slos, seeds=seeds, predictors=predictors, alphas=alphas, betas=betas, requests=requests,
+        semantics=semantics, accelerators=accelerators, switch_cost=switch_cost, accelerator=accelerator,
+        hardware=hardware))
+    out = Path(out).resolve()
+    experiment = json.dumps(grid, indent=2, sort_keys=True)
+    if executor is None:
+        with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
+            path = Path(temporary) / "experiment.json"
+            path.write_text(experiment)
+            arguments = ["sweep", "--experiment", str(path), "--out", str(out), "--quiet"]
+            if threads is not None:
+                arguments += ["--threads", str(threads)]
+            _engine.run(arguments, policies)
+    else:
+        if policies:
+            raise DystaError("Python policies run in this process only: drop 'executor' to sweep them")
+        count = shards or 4
+        out.mkdir(parents=True, exist_ok=True)
+        shard_dirs = [str(out / ".shards" / f"{index}-of-{count}") for index in range(1, count + 1)]
+        futures = [executor.submit(_sweep_shard, experiment, f"{index}/{count}", shard_dirs[index - 1], threads)
+                   for index in range(1, count + 1)]
+        for future in futures:
+            future.result()
+        _engine.run(["merge", *shard_dirs, "--out", str(out)])
+    return SweepResult(runs=_read_csv(out / "runs.csv"), summary=_read_csv(out / "summary.csv"), directory=out)
+
+
+def reproduce(item: str = "all", out: PathLike = "results", *, report: Optional[PathLike] = None,
+              seeds: Optional[str] = None, requests: Optional[int] = None, semantics: Optional[str] = None,
+              threads: Optional[int] = None, png: bool = False) -> Dict[str, pd.DataFrame]:
+    """Reproduce the paper's figures (``dysta reproduce ITEM``).
+
+    Parameters
+    ----------
+    item : str
+        ``fig9``, ``table4``, ``fig12``, ``fig13``, ``fig14``, ``fig15``, ``hw``, ``beyond`` or ``all``.
+    out : path
+        Folder for the data (CSV) and figures (SVG).
+    report : path, optional
+        Also write the markdown results page here.
+    seeds : str, optional
+        ``"1-5"`` (the paper) or a list such as ``"1,3"``.
+    requests : int, optional
+        Requests per run (the paper: 1000).
+    png : bool
+        Also write PNG copies of the figures (needs rsvg-convert).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        Every CSV written under ``out``, by file name without ``.csv``.
+    """
+    out = Path(out).resolve()
+    arguments = ["reproduce", item, "--out", str(out), "--quiet"]
+    for flag, value in (("--report", report), ("--seeds", seeds), ("--requests", requests),
+                        ("--semantics", semantics), ("--threads", threads)):
+        if value is not None:
+            arguments += [flag, str(Path(value).resolve()) if flag == "--report" else str(value)]
+    if not png:
+        arguments.append("--no-png")
+    _engine.run(arguments)
+    return {path.stem: _read_csv(path) for path in sorted(out.glob("*.csv"))}
+
+
+def _frame(entries: Iterable[Dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(list(entries))
+
+
+def schedulers() -> pd.DataFrame:
+    """The built-in scheduling policies: ``name``, ``summary``, ``default`` (run when none is named)."""
+    return _frame(_engine.catalog()["schedulers"])
+
+
+def predictors() -> pd.DataFrame:
+    """The sparsity predictors: ``name``, ``summary``."""
+    return _frame(_engine.catalog()["predictors"])
+
+
+def accelerators() -> pd.DataFrame:
+    """The accelerator latency models: ``name``, ``summary``."""
+    return _frame(_engine.catalog()["accelerators"])
+
+
+def workloads() -> List[str]:
+    """The shipped benchmark workloads."""
+    return list(_engine.catalog()["workloads"])
+
+
+def defaults() -> Dict[str, Any]:
+    """The defaults of a run (SLO multiplier, α, β, predictor, requests, seeds, …)."""
+    return dict(_engine.catalog()["defaults"])
+
+
+def engine_version() -> str:
+    """The engine's version (the same as ``dysta --version``)."""
+    return _engine.library().dysta_version().decode()
