@@ -163,7 +163,7 @@ public struct EyerissV2Model: LatencyModel, Equatable {
     /// Latency (s) of a conv or linear layer from its trace cell.
     public func latency(layer: LayerSpec, cell: TraceCell) throws -> Double {
         guard let shape = layer.convShape else {
-            throw DystaError("eyeriss-v2 costs conv and linear layers; layer '\(layer.name)' has no shape (use --accelerator table for traces with measured latency)")
+            throw DystaError("eyeriss-v2 costs conv and linear layers; layer '\(layer.name)' has no shape (use the latency model 'table' for traces with measured latency)")
         }
         let mapping = try self.mapping(for: shape)
         let macs: Double

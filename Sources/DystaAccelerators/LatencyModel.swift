@@ -83,13 +83,13 @@ public struct ParameterOverrides: Sendable {
         var values: [String: String] = [:]
         for pair in pairs {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw DystaError("--set '\(pair)': expected key=value")
+                throw DystaError("latency-model parameter '\(pair)': expected key=value")
             }
             let key = String(pair[..<equals]).trimmingCharacters(in: .whitespaces)
             let value = String(pair[pair.index(after: equals)...]).trimmingCharacters(
                 in: .whitespaces)
             guard values.updateValue(value, forKey: key) == nil else {
-                throw DystaError("--set '\(key)' is given twice")
+                throw DystaError("latency-model parameter '\(key)' is given twice")
             }
         }
         self.values = values
@@ -101,7 +101,7 @@ public struct ParameterOverrides: Sendable {
         guard let text = values[key] else { return defaultValue }
         used.insert(key)
         guard let value = text.finiteDouble(), value > 0 else {
-            throw DystaError("--set \(key)=\(text): \(model) needs a positive number")
+            throw DystaError("latency-model parameter \(key)=\(text): \(model) needs a positive number")
         }
         return value
     }
@@ -111,7 +111,7 @@ public struct ParameterOverrides: Sendable {
         guard let text = values[key] else { return defaultValue }
         used.insert(key)
         guard let value = Int(text), value > 0 else {
-            throw DystaError("--set \(key)=\(text): \(model) needs a positive integer")
+            throw DystaError("latency-model parameter \(key)=\(text): \(model) needs a positive integer")
         }
         return value
     }
@@ -124,7 +124,7 @@ public struct ParameterOverrides: Sendable {
         used.insert(key)
         if text == "auto" { return nil }
         guard let value = Int(text), value > 0 else {
-            throw DystaError("--set \(key)=\(text): \(model) needs a positive integer or 'auto'")
+            throw DystaError("latency-model parameter \(key)=\(text): \(model) needs a positive integer or 'auto'")
         }
         return value
     }
@@ -134,7 +134,7 @@ public struct ParameterOverrides: Sendable {
         let unknown = Set(values.keys).subtracting(used).sorted()
         if let first = unknown.first {
             throw DystaError(
-                "--set \(first): \(model) has no parameter '\(first)' (known: "
+                "latency-model parameter \(first): \(model) has no parameter '\(first)' (known: "
                     + known.joined(separator: ", ") + ")")
         }
     }

@@ -27,7 +27,7 @@ public enum DystaCommandLine {
                 var command = try Dysta.parseAsRoot()
                 try command.run()
             } catch let error as DystaError {
-                FileHandle.standardError.write(Data("dysta: error: \(error.description)\n".utf8))
+                FileHandle.standardError.write(Data("dysta: error: \(error.inCommandLineWords.description)\n".utf8))
                 Foundation.exit(1)
             } catch {
                 Dysta.exit(withError: error)

@@ -11,6 +11,10 @@ public struct DystaError: Error, Equatable, Sendable, CustomStringConvertible {
     public var column: String?
     /// What is wrong, and where obvious how to fix it.
     public var message: String
+    /// The setting the message starts with (snake_case, e.g. `switch_cost`), when the problem
+    /// is one setting's value: each front end names it in its own words (the command line as
+    /// `--switch-cost`, the Python package as the keyword `switch_cost`; docs/determinism.md).
+    public var setting: String?
 
     /// Creates an error; every location part is optional.
     public init(_ message: String, file: String? = nil, line: Int? = nil, column: String? = nil) {
@@ -18,6 +22,20 @@ public struct DystaError: Error, Equatable, Sendable, CustomStringConvertible {
         self.file = file
         self.line = line
         self.column = column
+    }
+
+    /// An error about one setting's value: the message is `SETTING PROBLEM`.
+    public init(setting: String, _ problem: String) {
+        self.init("\(setting) \(problem)")
+        self.setting = setting
+    }
+
+    /// The error in the command line's words: a setting named as its flag (`--switch-cost`).
+    public var inCommandLineWords: DystaError {
+        guard let setting, message.hasPrefix(setting) else { return self }
+        var copy = self
+        copy.message = "--" + setting.replacingOccurrences(of: "_", with: "-") + message.dropFirst(setting.count)
+        return copy
     }
 
     /// The one-line text shown to the user.

@@ -40,7 +40,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, i >= 1, i <= n else {
-            throw DystaError("--shard '\(text)': expected i/n with 1 ≤ i ≤ n, e.g. 2/4")
+            throw DystaError(setting: "shard", "'\(text)': expected i/n with 1 ≤ i ≤ n, e.g. 2/4")
         }
         self.init(index: i, count: n)
     }
@@ -94,7 +94,7 @@ public struct Sweep: Sendable {
                 do {
                     return try Benchmark.load(name)
                 } catch let error as DystaError where FileManager.default.fileExists(atPath: resolve(name).path) {
-                    throw DystaError("\(error.message); '\(name)' is a folder: give it as a trace folder (--traces, experiment key 'traces')")
+                    throw DystaError("\(error.message); '\(name)' is a folder: give it as a trace folder (setting 'traces')")
                 }
             }
         }

@@ -73,11 +73,11 @@ public final class SweepStore: @unchecked Sendable {
             let shardFile = directory.appendingPathComponent("shard.txt")
             if let text = manager.contents(atPath: shardFile.path), text != Data((shard.description + "\n").utf8) {
                 let held = String(decoding: text, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                throw DystaError("holds shard \(held) of this grid, not \(shard): give another --out", file: directory.path)
+                throw DystaError("holds shard \(held) of this grid, not \(shard): give another output folder", file: directory.path)
             }
         } else {
             for name in ["runs.csv", journalName] where manager.fileExists(atPath: directory.appendingPathComponent(name).path) {
-                throw DystaError("holds \(name) but no config.json: give another --out, or remove the folder", file: directory.path)
+                throw DystaError("holds \(name) but no config.json: give another output folder, or remove the folder", file: directory.path)
             }
         }
     }

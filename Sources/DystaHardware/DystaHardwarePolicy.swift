@@ -81,7 +81,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
 
     public mutating func prepare(for run: RunSetup) throws {
         guard run.accelerators == 1 else {
-            throw DystaError("dysta-hw models one scheduler beside one accelerator; use --accelerators 1")
+            throw DystaError("dysta-hw models one scheduler beside one accelerator: run it with 1 accelerator")
         }
         let tables = try HardwareTables(profile: run.profile, configuration: configuration, beta: beta)
         hardware = HardwareScheduler(configuration: configuration, recording: recordsStimulus)

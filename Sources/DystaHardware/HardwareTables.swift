@@ -45,7 +45,7 @@ public struct HardwareTables: Sendable {
                     + "per model (raise --hw-layer-bits to \(Self.bits(for: variant.layerCount)))")
         }
         guard beta.isFinite, beta >= 0, (beta * 65536).rounded() < Double(1 << 24) else {
-            throw DystaError("dysta-hw: --beta must be ≥ 0 and below 256 to fit the Q8.16 β register (got \(beta))")
+            throw DystaError("dysta-hw: beta must be ≥ 0 and below 256 to fit the Q8.16 β register (got \(beta))")
         }
         let maxIsolated = variants.map { $0.lut.remainingFromLayer[0] }.max() ?? 0
         timeUnitLog2 = configuration.resolvedTimeUnitLog2(maxIsolated: maxIsolated)

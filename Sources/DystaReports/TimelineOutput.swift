@@ -266,7 +266,7 @@ public enum TimelineOutput {
         let shown = all.filter { $0.end > w0 && $0.start - $0.decisionDelay - $0.switchCost < w1 }
         guard !shown.isEmpty else {
             let span = all.isEmpty ? "no layer ran" : "layers ran from \(formatNumber(all.map(\.start).min()!)) to \(formatNumber(all.map(\.end).max()!)) s"
-            throw DystaError("--timeline-window \(formatNumber(w0)),\(formatNumber(w1)): no layer ran in this window (\(span))")
+            throw DystaError(setting: "timeline_window", "\(formatNumber(w0)),\(formatNumber(w1)): no layer ran in this window (\(span))")
         }
         guard shown.count <= maximumGanttLayers else {
             throw DystaError(

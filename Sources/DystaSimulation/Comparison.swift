@@ -73,13 +73,13 @@ public struct Comparison: Sendable {
 
     /// Checks every name and value before any run starts.
     public func validate() throws {
-        guard !schedulers.isEmpty else { throw DystaError("--schedulers names no scheduler") }
-        guard !seeds.isEmpty else { throw DystaError("--seeds names no seed") }
-        guard Set(seeds).count == seeds.count else { throw DystaError("--seeds lists a seed twice") }
+        guard !schedulers.isEmpty else { throw DystaError(setting: "schedulers", "names no scheduler") }
+        guard !seeds.isEmpty else { throw DystaError(setting: "seeds", "names no seed") }
+        guard Set(seeds).count == seeds.count else { throw DystaError(setting: "seeds", "lists a seed twice") }
         for name in schedulers { _ = try policies.make(name, parameters: parameters) }
         _ = try predictors.make(predictor, semantics: engine.semantics)
-        guard parameters.alpha.isFinite, parameters.alpha >= 0 else { throw DystaError("--alpha must be a finite number ≥ 0") }
-        guard parameters.beta.isFinite, parameters.beta >= 0 else { throw DystaError("--beta must be a finite number ≥ 0") }
+        guard parameters.alpha.isFinite, parameters.alpha >= 0 else { throw DystaError(setting: "alpha", "must be a finite number ≥ 0") }
+        guard parameters.beta.isFinite, parameters.beta >= 0 else { throw DystaError(setting: "beta", "must be a finite number ≥ 0") }
         try engine.validate()
     }
 

@@ -24,12 +24,12 @@ public struct EngineConfiguration: Sendable, Equatable {
 
     /// Throws if a value is out of range.
     public func validate() throws {
-        guard accelerators >= 1 else { throw DystaError("--accelerators must be at least 1 (got \(accelerators))") }
+        guard accelerators >= 1 else { throw DystaError(setting: "accelerators", "must be at least 1 (got \(accelerators))") }
         guard switchCost >= 0, switchCost.isFinite else {
-            throw DystaError("--switch-cost must be a finite number ≥ 0 seconds (got \(switchCost))")
+            throw DystaError(setting: "switch_cost", "must be a finite number ≥ 0 seconds (got \(switchCost))")
         }
         if semantics == .artifact && accelerators != 1 {
-            throw DystaError("--semantics artifact models the artifact's single accelerator; use --accelerators 1")
+            throw DystaError(setting: "semantics", "artifact models the artifact's single accelerator: use 1 accelerator")
         }
     }
 }

@@ -46,11 +46,11 @@ public struct RequestGenerator: Sendable {
     /// Arrival gaps, variants, priorities and samples come from four independent streams of
     /// `seed`, so changing e.g. the rate leaves the variant/priority/sample sequence unchanged.
     public func poisson(rate: Double, count: Int, sloMultiplier: Double, seed: UInt64) throws -> [Request] {
-        guard rate > 0, rate.isFinite else { throw DystaError("--rate must be a positive number of requests/s (got \(rate))") }
+        guard rate > 0, rate.isFinite else { throw DystaError(setting: "rate", "must be a positive number of requests/s (got \(rate))") }
         guard sloMultiplier > 0, sloMultiplier.isFinite else {
-            throw DystaError("--slo must be a positive multiplier (got \(sloMultiplier))")
+            throw DystaError(setting: "slo", "must be a positive multiplier (got \(sloMultiplier))")
         }
-        guard count > 0 else { throw DystaError("--requests must be at least 1 (got \(count))") }
+        guard count > 0 else { throw DystaError(setting: "requests", "must be at least 1 (got \(count))") }
         var time = 0.0
         var arrivals = RandomStreams(seed: seed).stream(.arrivals)
         var arrivalTimes = [Double](repeating: 0, count: count)
@@ -73,7 +73,7 @@ public struct RequestGenerator: Sendable {
         guard rate > 0, rate.isFinite else { throw DystaError("the frame rate must be positive (got \(rate))") }
         guard jitter >= 0, jitter < 1 else { throw DystaError("the jitter must be in [0, 1) of a period (got \(jitter))") }
         guard sloMultiplier > 0, sloMultiplier.isFinite else { throw DystaError("the SLO multiplier must be positive") }
-        guard count > 0 else { throw DystaError("--requests must be at least 1 (got \(count))") }
+        guard count > 0 else { throw DystaError(setting: "requests", "must be at least 1 (got \(count))") }
         let period = 1 / rate
         var random = RandomStreams(seed: seed).stream(.arrivals)
         let framesPerStream = (count + streams - 1) / streams + 1

@@ -81,10 +81,15 @@ public enum NativeTraceLoader {
 
     /// Loads the workload in `directory`.
     public static func loadDirectory(_ directory: URL) throws -> Workload {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw DystaError("no such folder", file: directory.path)
+        }
+        guard isDirectory.boolValue else { throw DystaError("not a folder: a trace folder holds workload.json and CSV files", file: directory.path) }
         let manifestURL = directory.appendingPathComponent("workload.json")
         let path = manifestURL.path
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw DystaError("no workload.json in this directory (is it a native trace directory? use --trace-kind for artifact CSV files)", file: path)
+            throw DystaError("no workload.json in this directory (is it a native trace directory? the paper artifact's CSV files are trace kind sanger or eyeriss)", file: path)
         }
         let manifest: WorkloadManifest
         do {

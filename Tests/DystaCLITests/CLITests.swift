@@ -98,9 +98,10 @@ struct CLITests {
         (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--seeds", "5-1"], "is not a range"),
         (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--accelerator", "tpu"], "unknown accelerator 'tpu'"),
         (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--set", "clock_hz=0"], "clock_hz=0"),
-        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--semantics", "artifact", "--accelerators", "2"], "--accelerators 1"),
+        (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--semantics", "artifact", "--accelerators", "2"], "use 1 accelerator"),
         (["simulate", "--traces", sangerDirectory, "--trace-kind", "sanger", "--seeds", "1-2", "--emit-requests", "/tmp/x.csv"], "{seed}"),
         (["simulate", "--traces", sangerDirectory, "--trace-kind", "native"], "no workload.json"),
+        (["simulate", "--traces", "/no/such/folder"], "/no/such/folder: no such folder"),
     ])
     func badInputExitsNonZeroWithOneLine(arguments: [String], message: String) throws {
         let result = try dysta(arguments)

@@ -173,7 +173,7 @@ struct HardwareModelTests {
         let w16 = try HardwareConfiguration.w32.applying([("preset", "w16"), ("depth", "512"), ("units", "shared")])
         #expect(w16.scoreBits == 16 && w16.depthLog2 == 9 && w16.units == .shared && w16.cyclesPerSlot == 4)
         let registry = PolicyRegistry.withHardware()
-        #expect(throws: DystaError("scheduler 'dysta-hw[score_bits=40]': --hw-score-bits must be 8 … 32 (got 40)")) {
+        #expect(throws: DystaError("scheduler 'dysta-hw[score_bits=40]': dysta-hw option 'score_bits' must be 8 … 32 (got 40)")) {
             try registry.make("dysta-hw[score_bits=40]")
         }
         #expect(throws: DystaError("scheduler 'dysta' takes no options (got 'dysta[x=1]')")) { try registry.make("dysta[x=1]") }

@@ -115,6 +115,7 @@ class _Host:
         self.views: dict[int, tuple] = {}
         self.next_handle = 0
         self.error: Optional[BaseException] = None
+        self.cancel: Optional[ctypes.c_int32] = None
         self.lock = threading.Lock()
         columns = catalog()["queue_columns"]
         self.double_columns = columns["doubles"]
@@ -140,8 +141,8 @@ class _Host:
     def _select(self, handle: int, count: int, time: float, doubles, integers, capacity: int) -> int:
         from .policy import Queue  # numpy is imported only when a Python policy runs
 
-        if self.error is not None:
-            return -1
+        if self.error is not None or (self.cancel is not None and self.cancel.value):
+            return -1  # the engine stops this run at once
         instance = self.instances[handle]
         try:
             key = (ctypes.addressof(doubles.contents), capacity)
@@ -210,6 +211,7 @@ def run(arguments: Sequence[str], policies: Sequence[Any] = ()) -> None:
     specs = None
     if policies:
         host = _Host([p.factory for p in policies], [p.name for p in policies])
+        host.cancel = cancel
         specs = json.dumps([p.spec() for p in policies]).encode()
     outcome: dict[str, Any] = {}
 
@@ -233,10 +235,10 @@ def run(arguments: Sequence[str], policies: Sequence[Any] = ()) -> None:
             interrupted = True
     if "exception" in outcome:
         raise outcome["exception"]
-    if host is not None and host.error is not None:
-        raise host.error
     if interrupted:
         raise KeyboardInterrupt
+    if host is not None and host.error is not None:
+        raise host.error
     message = outcome.get("error")
     if message is not None:
         raise DystaError(message)
