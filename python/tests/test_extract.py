@@ -6,7 +6,6 @@ definitions of docs/trace-format.md (no code of counting.py or attention_cell is
 expectations). No downloads.
 """
 import csv
-import importlib.util
 import io
 import json
 import math
@@ -20,10 +19,11 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from dysta.errors import DystaError, ExtractError
+from dysta.extract import cli, extract_onnx
+
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("onnx_extract_cli", HERE / "extract.py")
-cli = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cli)
+ROOT = HERE.parent.parent
 
 F = TensorProto.FLOAT
 
@@ -650,13 +650,57 @@ def test_limit_and_progress(tmp_path, capsys):
     assert len(man["provenance"]["extractions"]["net"]["inputs"]["samples"]) == 2
 
 
-def test_command_line_exit_status(tmp_path):
-    """The real command: one error line, exit status 2."""
-    r = subprocess.run([sys.executable, str(HERE / "extract.py"), "--model", str(tmp_path / "none.onnx"),
+@pytest.mark.parametrize("command,prog", [
+    (["-m", "dysta.extract"], "dysta.extract"),
+    ([str(ROOT / "tools" / "onnx-extract" / "extract.py")], "extract.py")])
+def test_command_line_exit_status(tmp_path, command, prog):
+    """The real commands (python -m dysta.extract and the old tools/onnx-extract/extract.py):
+    one error line, exit status 2."""
+    r = subprocess.run([sys.executable] + command + ["--model", str(tmp_path / "none.onnx"),
                         "--inputs", str(tmp_path), "--out", str(tmp_path / "w")],
                        capture_output=True, text=True)
     assert r.returncode == 2
-    assert r.stderr.strip() == f"extract.py: error: {tmp_path / 'none.onnx'}: model file not found"
+    assert r.stderr.strip() == f"{prog}: error: {tmp_path / 'none.onnx'}: model file not found"
+
+
+def test_api_raises_the_command_line_message(tmp_path):
+    """dysta.extract_onnx raises ExtractError (a DystaError) whose text is the CLI's line."""
+    with pytest.raises(ExtractError) as e:
+        extract_onnx(tmp_path / "none.onnx", tmp_path, tmp_path / "w")
+    assert isinstance(e.value, DystaError)
+    assert str(e.value) == f"{tmp_path / 'none.onnx'}: model file not found"
+    m = small_cnn(tmp_path)
+    imgs = write_gray_images(tmp_path / "img", [np.zeros((9, 9, 3), np.uint8)])
+    with pytest.raises(ExtractError, match=r"^--patterns: unknown pattern 'sparse'"):
+        extract_onnx(m, imgs, tmp_path / "w", patterns=["sparse"])
+    assert not (tmp_path / "w").exists()
+
+
+def test_api_equals_command_line(tmp_path, capsys):
+    """The API and the command line write the same cells and layers."""
+    m = small_cnn(tmp_path)
+    rng = np.random.default_rng(4)
+    imgs = write_gray_images(tmp_path / "img", [rng.integers(0, 256, size=(9, 9, 3)) for _ in range(2)])
+    out = extract_onnx(m, imgs, tmp_path / "a", patterns=["dense", "filter50"], scale=0.1, quiet=True)
+    assert out == (tmp_path / "a").resolve()
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "b", "--patterns",
+                       "dense,filter50", "--scale", "0.1", "--quiet"], capsys)
+    assert rc == 0, err
+    for f in ("net_dense.csv", "net_filter50.csv"):
+        assert (tmp_path / "a" / f).read_text() == (tmp_path / "b" / f).read_text()
+    ma = json.loads((tmp_path / "a" / "workload.json").read_text())
+    mb = json.loads((tmp_path / "b" / "workload.json").read_text())
+    assert ma["models"] == mb["models"]
+    assert ma["provenance"]["extractions"]["net"]["command"].startswith("dysta.extract_onnx(model=")
+
+
+def test_importing_does_not_load_onnx():
+    """import dysta.extract stays cheap: onnx and onnxruntime load on first use."""
+    r = subprocess.run([sys.executable, "-c", "import sys, dysta.extract, dysta.extract.cli; "
+                        "print(sorted(m for m in ('onnx', 'onnxruntime') if m in sys.modules))"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
 
 
 def test_preprocess_config_and_append(tmp_path, capsys):
@@ -714,7 +758,7 @@ def test_text_per_line_real_length_run(tmp_path, capsys):
 
 def dysta_binary():
     """The built `dysta` (scripts/test-all.sh runs these tests after `swift test`), or None."""
-    root = HERE.parent.parent
+    root = ROOT
     for candidate in [os.environ.get("DYSTA"), root / ".build/debug/dysta", root / ".build/release/dysta"]:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
