@@ -19,7 +19,8 @@ from ...errors import ExtractError
 ACTIVATION_NOTE = (
     "zero_fraction counts exact zeros of the layer's output activation and in_zero_fraction those "
     "of its input. A layer that ends in {kinds} outputs exact zeros almost never (SiLU = x * "
-    "sigmoid(x) is 0 only at x = 0), so these cells are ~0 for it and for the layers that read "
+    "sigmoid(x) is 0 only at x = 0, or where the runtime's sigmoid rounds to 0 for very negative "
+    "x), so these cells are ~0 for it and for the layers that read "
     "its output: the trace carries the weight sparsity of the pruning patterns and the exact "
     "zeros the graph does produce (zero padding, ReLU-type layers elsewhere), not the small "
     "values of smooth activations. Sparsity from thresholding such activations is not "
