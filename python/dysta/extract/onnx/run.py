@@ -18,13 +18,13 @@ from ...errors import ExtractError
 
 ACTIVATION_NOTE = (
     "zero_fraction counts exact zeros of the layer's output activation and in_zero_fraction those "
-    "of its input. A layer that ends in {kinds} outputs exact zeros almost never (SiLU = x * "
-    "sigmoid(x) is 0 only at x = 0, or where the runtime's sigmoid rounds to 0 for very negative "
-    "x), so these cells are ~0 for it and for the layers that read "
-    "its output: the trace carries the weight sparsity of the pruning patterns and the exact "
-    "zeros the graph does produce (zero padding, ReLU-type layers elsewhere), not the small "
-    "values of smooth activations. Sparsity from thresholding such activations is not "
-    "modelled.")
+    "of its input. {kinds} is a smooth activation: it is exactly zero only at x = 0 and where the "
+    "runtime's float32 sigmoid rounds to 0 (onnxruntime: x below about -17), so for these layers "
+    "and the layers that read them the cells count such rounding zeros (often ~0, more on inputs "
+    "that drive the layer far negative), not the activation sparsity a ReLU network has. What the "
+    "trace carries for them is the weight sparsity of the pruning patterns and the exact zeros "
+    "the graph does produce (zero padding, ReLU-type layers elsewhere); sparsity from "
+    "thresholding small activations is not modelled.")
 NO_ACTIVATION_NOTE = (
     "No scheduled layer is followed by a recognised non-linearity: zero_fraction is that of the "
     "raw layer outputs, and activation sparsity is ~0 unless the graph produces exact zeros "
@@ -76,10 +76,11 @@ def activation_warning(cm):
     if smooth:
         k = sum(1 for n in nls if n is not None and not G_.produces_zeros(n))
         kinds = ", ".join(smooth)
-        return (f"warning: {k} of {len(nls)} layers end in {kinds}, which is almost never exactly "
-                f"zero: their zero_fraction (and the next layers' in_zero_fraction) will be ~0; "
-                f"the trace carries weight sparsity, not activation sparsity "
-                f"(provenance: activation_sparsity)"), ACTIVATION_NOTE.format(kinds=kinds)
+        return (f"warning: {k} of {len(nls)} layers end in {kinds}, exactly zero only at x = 0 or "
+                f"where the sigmoid rounds to 0: their zero_fraction (and the next layers' "
+                f"in_zero_fraction) counts rounding zeros, not ReLU-like activation sparsity; the "
+                f"trace carries weight sparsity (provenance: activation_sparsity)"), \
+            ACTIVATION_NOTE.format(kinds=kinds)
     if all(n is None for n in nls):
         return (f"warning: none of the {len(nls)} layers is followed by a recognised "
                 f"non-linearity: zero_fraction is that of the raw outputs, ~0 "
