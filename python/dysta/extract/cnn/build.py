@@ -168,21 +168,13 @@ def run_arch(arch, images, lowflags):
 
     model = load_model(arch)
     idx = {L.name: i for i, L in enumerate(model.layers)}
-    eff = model.effective_weights()
     entries, validation = [], {}
     dense_top1 = dense_feat = None
     last = model.layers[-1].name
     for pattern in pruning.PATTERNS:
         t0 = time.time()
         variant = f"{arch}_{pattern}"
-        masks, keeps = pruning.make_masks(model, pattern)
-        wnz = pruning.weight_nonzeros(model, masks)
-        wmask = {}
-        for L in model.layers:
-            m = eff[L.name] != 0
-            if L.name in masks:
-                m = m & masks[L.name]
-            wmask[L.name] = np.ascontiguousarray(m)
+        masks, keeps, wnz, wmask = pruning.variant_masks(model, pattern)
         runner = model.runner(masks, keeps)
         lines = [CSV_HEADER]
         outputs, feats = [], []

@@ -17,7 +17,7 @@ import onnx
 from onnx import helper, numpy_helper
 
 from ..onnx.extractor import session
-from ..onnx.graph import AFFINE, PASS, insert_channel_masks, with_outputs
+from ..onnx.graph import AFFINE, PASS, pruned_copy, with_outputs
 from .layers import conv_layer, linear_layer
 
 MEAN_BGR = np.array([104.0, 117.0, 123.0], dtype=np.float32)
@@ -224,21 +224,14 @@ class ResNet50Thin:
         return dict(self.eff)
 
     def runner(self, masks, keeps):
-        m = onnx.ModelProto()
-        m.CopyFrom(self.model)
-        g = m.graph
-        by_out = {x.output[0]: x for x in g.node if x.output}
-        inserts = []
+        edits = []
         for L in self.layers:
             inf = self.info[L.name]
-            n = by_out[inf["node"].output[0]]
             w = self.inits[inf["wname"]]
             if L.name in masks:
                 mk = masks[L.name]
                 w = w * (mk[:, :, 0, 0].T if L.type == "linear" else mk)
-            new = "pruned_w_" + L.name
-            g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w.astype(np.float32)), new))
-            n.input[1] = new
+            mask = None
             if L.name in keeps:
                 end = inf["chain_end"]
                 shape = inf["end_shape"]
@@ -248,10 +241,9 @@ class ResNet50Thin:
                 else:
                     assert shape[1] == L.M
                     kshape = (1, L.M, 1, 1)
-                kname = "keep_" + L.name
-                g.initializer.append(numpy_helper.from_array(kv.reshape(kshape), kname))
-                inserts.append((end, kname, end + "_kept", "keep_mul_" + L.name))
-        insert_channel_masks(g, inserts)
+                mask = (end, "keep_" + L.name, kv.reshape(kshape), end + "_kept", "keep_mul_" + L.name)
+            edits.append((inf["node"].output[0], "pruned_w_" + L.name, w, mask))
+        m = pruned_copy(self.model, edits)
         names = []
         for L in self.layers:
             for t in (self.info[L.name]["x"], self.info[L.name]["act"]):

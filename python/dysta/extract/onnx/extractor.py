@@ -289,23 +289,15 @@ class CnnModel:
     def variant_model(self, masks, keeps):
         """The model with pruned weights, channel masks and every x / activation as outputs
         (the graph edit of tools/trace-extract/cnn/model_resnet.py, for any graph)."""
-        import onnx
-        from onnx import numpy_helper
-        m = onnx.ModelProto()
-        m.CopyFrom(self.model)
-        g = m.graph
-        by_out = {x.output[0]: x for x in g.node if x.output}
-        inserts = []
+        outputs = {o.name for o in self.model.graph.output}
+        edits = []
         for k, lay in enumerate(self.layers):
             L = self.info[lay.name]
-            n = by_out[L.node.output[0]]
             w, how = self.raw[lay.name]
             if lay.name in masks:
                 mk = masks[lay.name]
                 w = w * (mk if how == "conv" else mk[:, :, 0, 0].T if how == "linear" else mk[:, :, 0, 0])
-            new = f"dysta_pruned_w_{k}"
-            g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w.astype(np.float32)), new))
-            n.input[1] = new
+            mask = None
             if lay.name in keeps:
                 end = L.chain_end
                 kv = keeps[lay.name].astype(np.float32)
@@ -314,13 +306,12 @@ class CnnModel:
                     kshape[L.chain_lay.index(1)] = lay.M
                 else:
                     kshape = [1, lay.M]
-                kname = f"dysta_keep_{k}"
-                g.initializer.append(numpy_helper.from_array(kv.reshape(kshape), kname))
-                if any(o.name == end for o in g.output):
+                if end in outputs:
                     raise GraphError(f"layer '{lay.name}': its output '{end}' is a graph output; "
                                      f"filter pruning cannot mask it")
-                inserts.append((end, kname, end + "_dysta_kept", "dysta_keep_mul_%d" % k))
-        G_.insert_channel_masks(g, inserts)
+                mask = (end, f"dysta_keep_{k}", kv.reshape(kshape), end + "_dysta_kept", "dysta_keep_mul_%d" % k)
+            edits.append((L.node.output[0], f"dysta_pruned_w_{k}", w, mask))
+        m = G_.pruned_copy(self.model, edits)
         names = []
         for lay in self.layers:
             L = self.info[lay.name]
@@ -332,14 +323,7 @@ class CnnModel:
 
 def cnn_variant(cm, feeder, n_samples, pattern, quiet=False, label=""):
     """CSV text of one pruning pattern, and the manifest layer entries."""
-    masks, keeps = pruning.make_masks(cm, pattern)
-    wnz = pruning.weight_nonzeros(cm, masks)
-    wmask = {}
-    for lay in cm.layers:
-        mm = cm.eff[lay.name] != 0
-        if lay.name in masks:
-            mm = mm & masks[lay.name]
-        wmask[lay.name] = np.ascontiguousarray(mm)
+    masks, keeps, wnz, wmask = pruning.variant_masks(cm, pattern)
     model, names = cm.variant_model(masks, keeps)
     sess = session(model)
     lines = [CNN_HEADER]

@@ -511,6 +511,34 @@ def with_outputs(model, names):
     return m
 
 
+def pruned_copy(model, edits):
+    """Copy of model with new layer weights and channel masks (one pruning pattern's graph).
+
+    Parameters
+    ----------
+    model : onnx.ModelProto
+    edits : list of (node_output, weight_name, weight, mask)
+        The node producing ``node_output`` reads ``weight`` (float32 initializer
+        ``weight_name``) as its input 1; ``mask`` is None or (tensor, mask_name, mask_array,
+        new_tensor, node_name): ``tensor`` is multiplied by the initializer ``mask_name``
+        (see insert_channel_masks).
+    """
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    by_out = {x.output[0]: x for x in g.node if x.output}
+    inserts = []
+    for out, wname, w, mask in edits:
+        g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w.astype(np.float32)), wname))
+        by_out[out].input[1] = wname
+        if mask is not None:
+            end, kname, kv, mname, nname = mask
+            g.initializer.append(numpy_helper.from_array(kv, kname))
+            inserts.append((end, kname, mname, nname))
+    insert_channel_masks(g, inserts)
+    return m
+
+
 def insert_channel_masks(graph, masks):
     """Multiply tensors by constant channel masks, in place (filter pruning).
 
