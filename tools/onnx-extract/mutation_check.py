@@ -42,6 +42,8 @@ MUTS = [
  ("config-ignored", "python/dysta/extract/onnx/samples.py", "            setattr(p, k, v)", "            pass"),
  ("append-drops", "python/dysta/extract/onnx/run.py", '            keep_models = [m for m in old["models"] if m["architecture"] != arch]', "            keep_models = []"),
  ("per-line-off", "python/dysta/extract/onnx/samples.py", "            if per_line:", "            if False:"),
+ ("message-no-path", "python/dysta/errors.py", 'return self.message if self.path is None else f"{self.path}: {self.message}"', "return self.message"),
+ ("eager-onnx", "python/dysta/extract/__init__.py", "from .api import extract_onnx\n", "import onnx  # noqa: F401\nfrom .api import extract_onnx\n"),
  ("depthwise-group", "python/dysta/extract/onnx/extractor.py", "            groups = int(a.get(\"group\", 1))", "            groups = 1 if int(a.get(\"group\", 1)) == 2 else int(a.get(\"group\", 1))"),
 ]
 sel = sys.argv[1:] or [m[0] for m in MUTS]
