@@ -5,8 +5,8 @@
 #   3. the RTL co-simulation, short run (hw/verify.sh --short: Swift model, Python model and
 #      Verilator RTL agree on every decision of several configurations);
 #   4. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh);
-#   5. the Python tests of the tools (pytest, in a project-local virtual environment .venv),
-#      when there are any.
+#   5. the Python tests (pytest python/tests and any under tools/, in a project-local virtual
+#      environment .venv with the package installed: pip install -e 'python[extract,test]').
 # Installs what is missing: verilator and yosys from Debian's packages (apt-get update first),
 # Python packages into .venv. The last line is "N passed, M failed" (steps); the exit status is
 # non-zero when a step failed.
@@ -37,31 +37,52 @@ install_debian() {
     command -v yosys >/dev/null 2>&1 || missing+=(yosys)
     command -v make >/dev/null 2>&1 || missing+=(make)
     command -v g++ >/dev/null 2>&1 || missing+=(g++)
-    command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
+    if ! command -v python3 >/dev/null 2>&1; then
+        missing+=(python3 python3-venv)
+    elif [ ! -x .venv/bin/python ] && ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        # Debian ships python3 without venv/ensurepip: `python3 -m venv` fails without python3-venv
+        missing+=(python3-venv)
+    fi
     [ "${#missing[@]}" -eq 0 ] && return 0
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            sudo=(sudo)
+        else
+            echo "missing: ${missing[*]}; not root and no sudo: install them as root" \
+                 "(apt-get install -y ${missing[*]}) and run again" >&2
+            return 1
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "missing: ${missing[*]}; no apt-get here: install them with the system's package manager" >&2
+        return 1
+    fi
     echo "installing from Debian's packages: ${missing[*]}"
-    $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    if ! { "${sudo[@]}" apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
+        echo "apt-get could not install: ${missing[*]}" >&2
+        return 1
+    fi
 }
 
+# The Python package (python/, with the ONNX extractor's extra) and its tests, in the
+# project-local .venv; the extraction libraries at the pins the shipped traces were made with
+# (tools/onnx-extract/requirements.txt as constraints). Also any test_*.py left under tools/.
 python_tests() {
+    if [ ! -x .venv/bin/python ]; then
+        if ! python3 -m venv .venv; then
+            echo "python3 -m venv failed: install python3-venv (Debian: apt-get install python3-venv)" >&2
+            rm -rf .venv
+            return 1
+        fi
+    fi
+    .venv/bin/python -m pip install -q --disable-pip-version-check \
+        -c tools/onnx-extract/requirements.txt -e 'python[extract,test]' || return 1
     local tests
     tests=$(find tools -name 'test_*.py' -not -path '*/.venv/*' -not -path '*/.cache/*' | sort)
-    if [ -z "$tests" ]; then
-        echo "no Python tests under tools/"
-        return 0
-    fi
-    if [ ! -x .venv/bin/python ]; then
-        python3 -m venv .venv || return 1
-    fi
-    .venv/bin/python -m pip install -q --disable-pip-version-check pytest numpy || return 1
-    local requirements
-    for requirements in $(find tools -name 'requirements-test.txt' | sort); do
-        .venv/bin/python -m pip install -q --disable-pip-version-check -r "$requirements" || return 1
-    done
     # shellcheck disable=SC2086
-    .venv/bin/python -m pytest -q $tests
+    .venv/bin/python -m pytest -q python/tests $tests
 }
 
 step "install tools (verilator, yosys)" install_debian

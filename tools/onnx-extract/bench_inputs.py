@@ -1,11 +1,11 @@
 """The benchmark's own inputs as plain folders the generic extractor reads.
 
-photos(size, count): the photo samples of tools/trace-extract/cnn/inputs.py (the same crops and
+photos(size, count): the photo samples of dysta.extract.cnn.inputs (the same crops and
 low-light versions, in sample order; 204 samples) resized to size x size, written as lossless
 PNG files 000.png, 001.png, ...; a count above 204 continues with the left-right mirror images
 of samples 0, 1, ... (sample 204 + k = mirror of sample k).
 
-texts(): the 336 texts of tools/trace-extract/attention (Debian fortunes, fortunes-min,
+texts(): the 336 texts of dysta.extract.attention.texts (Debian fortunes, fortunes-min,
 wordnet-base) as 000.txt ... 335.txt, one text per file.
 
 Both need what the hand-written tools need: the pinned wheels of tools/trace-extract/cnn
@@ -22,18 +22,12 @@ CACHE = HERE / ".cache"
 BASE_COUNT = 204
 
 
-def _cnn():
-    import extractor        # puts tools/trace-extract/cnn on sys.path, loads its extract.py
-    return extractor.cnn_extract
-
-
 def photos(size=224, count=BASE_COUNT, out=None):
     """Write the photo folder; returns (folder, sha256 of all pixels in order)."""
     from PIL import Image
-    cnn = _cnn()
+    from dysta.extract.cnn import build as cnn, inputs
     cnn.fetch()
     cnn.check_debian()
-    import inputs           # tools/trace-extract/cnn/inputs.py
     saved = inputs.SIZE
     inputs.SIZE = size      # the crop rule is size-independent; only the final resize changes
     try:
@@ -64,9 +58,8 @@ def photos(size=224, count=BASE_COUNT, out=None):
 def texts(out=None, limit=None):
     """Write the attention benchmark's texts; returns (folder, sha256 as the attention tool
     records it: the texts joined with newlines)."""
-    import extractor
-    att = extractor.att_extract
-    tx, _ = att.build_texts()
+    from dysta.extract.attention.texts import build_texts
+    tx, _ = build_texts()
     if limit:
         tx = tx[:limit]
     out = Path(out) if out else CACHE / f"texts-{len(tx)}"

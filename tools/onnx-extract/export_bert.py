@@ -15,7 +15,6 @@ Used by compare_attention.py to check the attention path against the shipped min
 """
 import json
 import math
-import struct
 import sys
 from pathlib import Path
 
@@ -23,22 +22,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        base = 8 + n
-        data = f.read()
-    out = {}
-    for k, v in header.items():
-        if k == "__metadata__":
-            continue
-        if v["dtype"] != "F32":
-            continue                  # e.g. the int64 position_ids buffer
-        a, b = v["data_offsets"]
-        out[k] = np.frombuffer(data[a:b], dtype="<f4").reshape(v["shape"]).astype(np.float32)
-    return out
+from dysta.extract.attention.models import load_safetensors
 
 
 def export(model_dir, out_path):

@@ -1,4 +1,4 @@
-"""ONNX graph analysis for the generic trace extractor (tools/onnx-extract/extract.py).
+"""ONNX graph analysis for the generic trace extractor (dysta.extract, python -m dysta.extract).
 
 CNN layer mapping
 -----------------
@@ -14,12 +14,15 @@ is one scheduled layer, in graph (topological) order. For each layer:
   weights to give the BN-folded magnitudes used for pruning; its end is where a removed
   filter's channel is masked (filter pruning);
 * output activation y: after the chain, the layer's non-linearity (Relu, Clip = ReLU6,
-  LeakyRelu, HardSwish, ...) if it follows directly, or after a residual Add (a non-constant
-  operand) that it follows; otherwise the chain end (raw output, bias included).
+  LeakyRelu, HardSwish, ..., or a gated x * gate(x) written as nodes: SiLU = Mul(x,
+  Sigmoid(x)), Swish, HardSwish = x * ReLU6(x + 3) / 6) if it follows directly, or after a
+  residual Add (a non-constant operand) that it follows; otherwise the chain end (raw output,
+  bias included).
 
 This is exactly the rule the hand-written ResNet runner (tools/trace-extract/cnn/
 model_resnet.py) applies to the Open-NSFW graph, stated for any graph.
 """
+from ...errors import ExtractError
 import numpy as np
 import onnx
 from onnx import helper, numpy_helper
@@ -27,7 +30,13 @@ from onnx import helper, numpy_helper
 PASS = {"Transpose", "Cast", "Identity"}
 AFFINE = {"Add", "Sub", "Mul", "Div"}
 ACTIVATIONS = {"Relu", "Clip", "LeakyRelu", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh", "Elu",
-               "Selu", "Celu", "Softplus", "PRelu", "Gelu", "ThresholdedRelu", "Mish"}
+               "Selu", "Celu", "Softplus", "PRelu", "Gelu", "ThresholdedRelu", "Mish", "Swish"}
+# non-linearities whose output holds exact zeros for a range of inputs (the others, e.g. SiLU,
+# GELU, Sigmoid, Tanh, LeakyRelu, are exactly zero almost never)
+ZERO_PRODUCING = {"Relu", "Clip", "ThresholdedRelu", "HardSwish", "HardSigmoid"}
+# x * gate(x): the gate's op (after optional Add/Mul/Div by a constant) names the activation
+GATES = {"Sigmoid", "HardSigmoid", "Clip"}
+GATE_OPS = GATES | {"Add", "Mul", "Div"}
 # ops that compute like a layer but cannot be mapped onto the Eyeriss-V2 conv/linear model
 UNMAPPABLE = {"ConvTranspose", "ConvInteger", "QLinearConv", "MatMulInteger", "QLinearMatMul",
               "LSTM", "GRU", "RNN", "DeformConv", "Einsum", "DynamicQuantizeLSTM"}
@@ -37,8 +46,12 @@ FUSED_ATTENTION = {"Attention", "MultiHeadAttention", "GroupQueryAttention", "Pa
                    "QOrderedAttention", "SparseAttention", "PagedAttention"}
 
 
-class GraphError(Exception):
-    """A problem with the model file; the message names the node."""
+class GraphError(ExtractError):
+    """A problem with the model file; the message names the node (the path, the model file, is
+    filled in by the extractor)."""
+
+    def __init__(self, message, path=None):
+        super().__init__(path, message)
 
 
 def node_name(n):
@@ -295,13 +308,14 @@ def _output_side(G, L):
         break
     L.chain_end, L.chain_lay = t, lay
     L.scale = np.broadcast_to(scale, (M,)).copy()
-    users = G.users(t)
     act, act_lay, nl = t, lay, None
-    if len(users) == 1 and users[0] is not None:
+    found = nonlinearity_after(G, t)
+    users = G.users(t)
+    if found is not None:
+        act, nl = found
+    elif len(users) == 1 and users[0] is not None:
         n = users[0]
-        if n.op_type in ACTIVATIONS:
-            act, nl = n.output[0], n.op_type
-        elif n.op_type == "Add" and G.const(n.input[1] if n.input[0] == t else n.input[0]) is None:
+        if n.op_type == "Add" and G.const(n.input[1] if n.input[0] == t else n.input[0]) is None:
             u = n.output[0]
             alay = lay
             while True:
@@ -314,10 +328,83 @@ def _output_side(G, L):
                     u = us[0].output[0]
                     continue
                 break
-            if len(us) == 1 and us[0] is not None and us[0].op_type in ACTIVATIONS:
-                act, act_lay, nl = us[0].output[0], alay, us[0].op_type
+            found = nonlinearity_after(G, u)
+            if found is not None:
+                act, nl = found
+                act_lay = alay
                 L.residual = True
     L.act, L.act_lay, L.nonlinearity = act, act_lay, nl
+
+
+def _scalar_const(G, n, t):
+    """The other operand of binary node n (t is one operand) if it is a scalar constant."""
+    other = n.input[1] if n.input[0] == t else n.input[0]
+    c = G.const(other)
+    return None if c is None or np.asarray(c).size != 1 else float(np.asarray(c).reshape(-1)[0])
+
+
+def _gated(G, t):
+    """x * gate(x) on tensor t, as exporters write SiLU / Swish / HardSwish: t has two users,
+    Mul(t, g) and a chain of single-consumer ops from t to g (Sigmoid, HardSigmoid or
+    Clip, with Add/Mul/Div by scalar constants: x * relu6(x + 3) / 6 and Swish's
+    sigmoid(beta * x)), and an optional Mul/Div by a scalar constant after the Mul. Returns
+    (output tensor, name) or None."""
+    users = G.users(t)
+    if len(users) != 2 or None in users:
+        return None
+    for mul, start in ((users[0], users[1]), (users[1], users[0])):
+        if mul.op_type != "Mul" or t not in mul.input or mul is start:
+            continue
+        g = mul.input[1] if mul.input[0] == t else mul.input[0]
+        n, ops, cur = start, [], t
+        while n is not None and n.op_type in GATE_OPS and cur in n.input:
+            if n.op_type in ("Add", "Mul", "Div") and _scalar_const(G, n, cur) is None:
+                break
+            if n.op_type in ("Div", "Sigmoid", "HardSigmoid", "Clip") and n.input[0] != cur:
+                break
+            if n.op_type == "Clip" and any(i and G.const(i) is None for i in n.input[1:]):
+                break
+            ops.append(n.op_type)
+            cur = n.output[0]
+            if cur == g:
+                break
+            us = G.users(cur)
+            n = us[0] if len(us) == 1 else None
+        if cur != g or G.users(g) != [mul]:
+            continue
+        gate = [o for o in ops if o in GATES]
+        if len(gate) != 1:
+            continue
+        if gate[0] == "Sigmoid":
+            name = "Swish (x*Sigmoid(beta*x))" if len(ops) > 1 else "SiLU (x*Sigmoid(x))"
+        elif gate[0] == "HardSigmoid":
+            name = "HardSwish (x*HardSigmoid(x))"
+        elif "Add" in ops:
+            name = "HardSwish (x*ReLU6(x+3)/6)"
+        else:
+            continue                      # x * clip(x) is no gate we know
+        out = mul.output[0]
+        us = G.users(out)
+        if len(us) == 1 and us[0] is not None and us[0].op_type in ("Mul", "Div") \
+                and us[0].input[0] == out and _scalar_const(G, us[0], out) is not None:
+            out = us[0].output[0]        # x * relu6(x + 3) / 6
+        return out, name
+    return None
+
+
+def nonlinearity_after(G, t):
+    """The non-linearity applied to tensor t: a single activation node, or a gated
+    x * gate(x) form (SiLU, Swish, HardSwish). Returns (output tensor, name) or None."""
+    users = G.users(t)
+    if len(users) == 1 and users[0] is not None and users[0].op_type in ACTIVATIONS:
+        return users[0].output[0], users[0].op_type
+    return _gated(G, t)
+
+
+def produces_zeros(nonlinearity):
+    """Does this non-linearity (a name from nonlinearity_after) output exact zeros over a
+    range of inputs (ReLU, ReLU6, HardSwish, ...)? SiLU, GELU, Sigmoid, Tanh, ... do not."""
+    return nonlinearity is not None and nonlinearity.split(" ")[0] in ZERO_PRODUCING
 
 
 def pad_values(G, L, values):
@@ -422,3 +509,61 @@ def with_outputs(model, names):
     for nm in names:
         m.graph.output.append(helper.make_empty_tensor_value_info(nm))
     return m
+
+
+def pruned_copy(model, edits):
+    """Copy of model with new layer weights and channel masks (one pruning pattern's graph).
+
+    Parameters
+    ----------
+    model : onnx.ModelProto
+    edits : list of (node_output, weight_name, weight, mask)
+        The node producing ``node_output`` reads ``weight`` (float32 initializer
+        ``weight_name``) as its input 1; ``mask`` is None or (tensor, mask_name, mask_array,
+        new_tensor, node_name): ``tensor`` is multiplied by the initializer ``mask_name``
+        (see insert_channel_masks).
+    """
+    m = onnx.ModelProto()
+    m.CopyFrom(model)
+    g = m.graph
+    by_out = {x.output[0]: x for x in g.node if x.output}
+    inserts = []
+    for out, wname, w, mask in edits:
+        g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w.astype(np.float32)), wname))
+        by_out[out].input[1] = wname
+        if mask is not None:
+            end, kname, kv, mname, nname = mask
+            g.initializer.append(numpy_helper.from_array(kv, kname))
+            inserts.append((end, kname, mname, nname))
+    insert_channel_masks(g, inserts)
+    return m
+
+
+def insert_channel_masks(graph, masks):
+    """Multiply tensors by constant channel masks, in place (filter pruning).
+
+    Parameters
+    ----------
+    graph : onnx.GraphProto
+        Edited in place; the mask initializers must already be in it.
+    masks : list of (tensor, mask_initializer, new_tensor, node_name)
+        Every consumer of ``tensor`` reads ``new_tensor = Mul(tensor, mask_initializer)``
+        instead; the Mul node (named ``node_name``) is placed right after the producer of
+        ``tensor``, so the node list stays topologically sorted.
+    """
+    nodes = list(graph.node)
+    added = []
+    for end, kname, mname, nname in masks:
+        for c in nodes + added:
+            for i, inp in enumerate(c.input):
+                if inp == end:
+                    c.input[i] = mname
+        added.append(helper.make_node("Mul", [end, kname], [mname], name=nname))
+    order = []
+    for n in nodes:
+        order.append(n)
+        for k in added:
+            if k.input[0] in n.output:
+                order.append(k)
+    del graph.node[:]
+    graph.node.extend(order)

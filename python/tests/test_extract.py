@@ -6,7 +6,6 @@ definitions of docs/trace-format.md (no code of counting.py or attention_cell is
 expectations). No downloads.
 """
 import csv
-import importlib.util
 import io
 import json
 import math
@@ -20,10 +19,11 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
+from dysta.errors import DystaError, ExtractError
+from dysta.extract import cli, extract_onnx
+
 HERE = Path(__file__).resolve().parent
-_spec = importlib.util.spec_from_file_location("onnx_extract_cli", HERE / "extract.py")
-cli = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cli)
+ROOT = HERE.parent.parent
 
 F = TensorProto.FLOAT
 
@@ -650,13 +650,57 @@ def test_limit_and_progress(tmp_path, capsys):
     assert len(man["provenance"]["extractions"]["net"]["inputs"]["samples"]) == 2
 
 
-def test_command_line_exit_status(tmp_path):
-    """The real command: one error line, exit status 2."""
-    r = subprocess.run([sys.executable, str(HERE / "extract.py"), "--model", str(tmp_path / "none.onnx"),
+@pytest.mark.parametrize("command,prog", [
+    (["-m", "dysta.extract"], "dysta.extract"),
+    ([str(ROOT / "tools" / "onnx-extract" / "extract.py")], "extract.py")])
+def test_command_line_exit_status(tmp_path, command, prog):
+    """The real commands (python -m dysta.extract and the old tools/onnx-extract/extract.py):
+    one error line, exit status 2."""
+    r = subprocess.run([sys.executable] + command + ["--model", str(tmp_path / "none.onnx"),
                         "--inputs", str(tmp_path), "--out", str(tmp_path / "w")],
                        capture_output=True, text=True)
     assert r.returncode == 2
-    assert r.stderr.strip() == f"extract.py: error: {tmp_path / 'none.onnx'}: model file not found"
+    assert r.stderr.strip() == f"{prog}: error: {tmp_path / 'none.onnx'}: model file not found"
+
+
+def test_api_raises_the_command_line_message(tmp_path):
+    """dysta.extract_onnx raises ExtractError (a DystaError) whose text is the CLI's line."""
+    with pytest.raises(ExtractError) as e:
+        extract_onnx(tmp_path / "none.onnx", tmp_path, tmp_path / "w")
+    assert isinstance(e.value, DystaError)
+    assert str(e.value) == f"{tmp_path / 'none.onnx'}: model file not found"
+    m = small_cnn(tmp_path)
+    imgs = write_gray_images(tmp_path / "img", [np.zeros((9, 9, 3), np.uint8)])
+    with pytest.raises(ExtractError, match=r"^--patterns: unknown pattern 'sparse'"):
+        extract_onnx(m, imgs, tmp_path / "w", patterns=["sparse"])
+    assert not (tmp_path / "w").exists()
+
+
+def test_api_equals_command_line(tmp_path, capsys):
+    """The API and the command line write the same cells and layers."""
+    m = small_cnn(tmp_path)
+    rng = np.random.default_rng(4)
+    imgs = write_gray_images(tmp_path / "img", [rng.integers(0, 256, size=(9, 9, 3)) for _ in range(2)])
+    out = extract_onnx(m, imgs, tmp_path / "a", patterns=["dense", "filter50"], scale=0.1, quiet=True)
+    assert out == (tmp_path / "a").resolve()
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "b", "--patterns",
+                       "dense,filter50", "--scale", "0.1", "--quiet"], capsys)
+    assert rc == 0, err
+    for f in ("net_dense.csv", "net_filter50.csv"):
+        assert (tmp_path / "a" / f).read_text() == (tmp_path / "b" / f).read_text()
+    ma = json.loads((tmp_path / "a" / "workload.json").read_text())
+    mb = json.loads((tmp_path / "b" / "workload.json").read_text())
+    assert ma["models"] == mb["models"]
+    assert ma["provenance"]["extractions"]["net"]["command"].startswith("dysta.extract_onnx(model=")
+
+
+def test_importing_does_not_load_onnx():
+    """import dysta.extract stays cheap: onnx and onnxruntime load on first use."""
+    r = subprocess.run([sys.executable, "-c", "import sys, dysta.extract, dysta.extract.cli; "
+                        "print(sorted(m for m in ('onnx', 'onnxruntime') if m in sys.modules))"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
 
 
 def test_preprocess_config_and_append(tmp_path, capsys):
@@ -714,7 +758,7 @@ def test_text_per_line_real_length_run(tmp_path, capsys):
 
 def dysta_binary():
     """The built `dysta` (scripts/test-all.sh runs these tests after `swift test`), or None."""
-    root = HERE.parent.parent
+    root = ROOT
     for candidate in [os.environ.get("DYSTA"), root / ".build/debug/dysta", root / ".build/release/dysta"]:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
@@ -744,3 +788,144 @@ def test_dysta_simulates_the_extracted_folder(tmp_path, capsys, kind):
     lines = r.stdout.splitlines()
     assert lines[0].startswith("scheduler,model,seeds,violation_rate")
     assert {l.split(",")[0] for l in lines[1:]} == {"fcfs", "dysta", "dysta-hw"}
+
+
+# ---- gated activations (SiLU, Swish, HardSwish) and layers the mapping cannot tile ----------
+def gated_graph(form):
+    """x [1, 2, 4, 4] -> Conv 2->3 k1 -> the activation written as nodes."""
+    rng = np.random.default_rng(0)
+    nodes = [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", kernel_shape=[1, 1])]
+    inits = [init("w", rng.normal(size=(3, 2, 1, 1)))]
+    if form == "silu":
+        nodes += [helper.make_node("Sigmoid", ["y"], ["s"], name="sig"),
+                  helper.make_node("Mul", ["y", "s"], ["a"], name="mul")]
+    elif form == "swish":
+        inits.append(init("beta", [1.5]))
+        nodes += [helper.make_node("Mul", ["y", "beta"], ["yb"], name="beta_mul"),
+                  helper.make_node("Sigmoid", ["yb"], ["s"], name="sig"),
+                  helper.make_node("Mul", ["s", "y"], ["a"], name="mul")]
+    elif form == "hardswish":
+        nodes += [helper.make_node("HardSigmoid", ["y"], ["s"], name="hsig", alpha=1 / 6, beta=0.5),
+                  helper.make_node("Mul", ["y", "s"], ["a"], name="mul")]
+    elif form == "relu6":
+        inits += [init("three", 3.0), init("zero", 0.0), init("six", 6.0)]
+        nodes += [helper.make_node("Add", ["y", "three"], ["y3"], name="add3"),
+                  helper.make_node("Clip", ["y3", "zero", "six"], ["c"], name="clip"),
+                  helper.make_node("Mul", ["y", "c"], ["m"], name="mul"),
+                  helper.make_node("Div", ["m", "six"], ["a"], name="div6")]
+    elif form == "two-users":       # y is also read elsewhere: not a gate
+        nodes += [helper.make_node("Sigmoid", ["y"], ["s"], name="sig"),
+                  helper.make_node("Mul", ["y", "s"], ["a"], name="mul"),
+                  helper.make_node("Relu", ["y"], ["r"], name="other")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", F, [1, 2, 4, 4])],
+                          [helper.make_tensor_value_info("a", F, None)], inits)
+    return helper.make_model(g)
+
+
+@pytest.mark.parametrize("form,want", [
+    ("silu", "SiLU (x*Sigmoid(x))"), ("swish", "Swish (x*Sigmoid(beta*x))"),
+    ("hardswish", "HardSwish (x*HardSigmoid(x))"), ("relu6", "HardSwish (x*ReLU6(x+3)/6)"),
+    ("two-users", None)])
+def test_gated_activations_are_the_nonlinearity(form, want):
+    from dysta.extract.onnx import graph as G_
+    G = G_.Graph(gated_graph(form))
+    (L,) = G_.find_cnn_layers(G)
+    assert L.nonlinearity == want
+    assert L.act == ("a" if want else "y")
+    assert G_.produces_zeros(want) == (want is not None and want.startswith("HardSwish"))
+
+
+def silu_net():
+    """x [1,3,6,6] -> Conv 3->4 k3 p1 -> SiLU (Sigmoid + Mul) -> Conv 4->4 k1 ->
+    HardSwish (x * HardSigmoid(x)) -> Conv 4->2 k1 (raw output)."""
+    rng = np.random.default_rng(8)
+    nodes = [helper.make_node("Conv", ["x", "w0"], ["y0"], name="c0", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Sigmoid", ["y0"], ["s0"], name="sig0"),
+             helper.make_node("Mul", ["y0", "s0"], ["a0"], name="silu0"),
+             helper.make_node("Conv", ["a0", "w1"], ["y1"], name="c1", kernel_shape=[1, 1]),
+             helper.make_node("HardSigmoid", ["y1"], ["s1"], name="hsig1", alpha=1 / 6, beta=0.5),
+             helper.make_node("Mul", ["s1", "y1"], ["a1"], name="hswish1"),
+             helper.make_node("Conv", ["a1", "w2"], ["out"], name="c2", kernel_shape=[1, 1])]
+    g = helper.make_graph(nodes, "silu", [helper.make_tensor_value_info("x", F, [1, 3, 6, 6])],
+                          [helper.make_tensor_value_info("out", F, None)],
+                          [init("w0", rng.normal(scale=0.3, size=(4, 3, 3, 3))), init("w1", rng.normal(scale=4, size=(4, 4, 1, 1))),
+                           init("w2", rng.normal(size=(2, 4, 1, 1)))])
+    return helper.make_model(g)
+
+
+def test_silu_network_warns_and_measures_the_activation(tmp_path, capsys):
+    """SiLU ends layer 0 (its output is exactly zero only at 0 or where the sigmoid rounds to 0,
+    not with these small weights: zero_fraction 0, and layer 1 reads it: in_zero_fraction 0), HardSwish ends layer 1 (exact zeros for inputs <= -3: the same
+    count as layer 2's input zeros); a warning line and a provenance note say so."""
+    m = save(silu_net(), tmp_path / "silu.onnx")
+    rng = np.random.default_rng(2)
+    imgs = write_gray_images(tmp_path / "img", [rng.integers(0, 256, size=(6, 6, 3)) for _ in range(3)])
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "w", "--patterns", "dense",
+                       "--scale", "0.02", "--mean", "2.5,2.5,2.5"], capsys)
+    assert rc == 0, err
+    warn = [l for l in err.splitlines() if l.startswith("warning:")]
+    assert len(warn) == 1 and "1 of 3 layers end in SiLU (x*Sigmoid(x))" in warn[0]
+    man = json.loads((tmp_path / "w" / "workload.json").read_text())
+    ext = man["provenance"]["extractions"]["silu"]
+    assert [l["nonlinearity"] for l in ext["layer_mapping"]] == ["SiLU (x*Sigmoid(x))", "HardSwish (x*HardSigmoid(x))", None]
+    assert [l["activation"] for l in ext["layer_mapping"]] == ["a0", "a1", "out"]
+    assert ext["activation_sparsity"].startswith("zero_fraction counts exact zeros")
+    assert "SiLU (x*Sigmoid(x)) is a smooth activation" in ext["activation_sparsity"]
+    rows = read_csv(tmp_path / "w" / "silu_dense.csv")
+    by = {(r["sample"], r["layer"]): r for r in rows}
+    zeros_hswish = 0
+    for s in "012":
+        assert by[(s, "0")]["zero_fraction"] == "0" and by[(s, "1")]["in_zero_fraction"] == "0"
+        assert by[(s, "1")]["zero_fraction"] == by[(s, "2")]["in_zero_fraction"]
+        zeros_hswish += float(by[(s, "1")]["zero_fraction"]) > 0
+    assert zeros_hswish > 0          # HardSwish does produce exact zeros here
+
+
+def test_no_nonlinearity_at_all_warns(tmp_path, capsys):
+    m = save(cnn_model_without_activation(), tmp_path / "lin.onnx")
+    imgs = write_gray_images(tmp_path / "img", [np.full((5, 5, 3), 7, np.uint8)])
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "w", "--patterns", "dense"], capsys)
+    assert rc == 0, err
+    assert any(l.startswith("warning: none of the 2 layers is followed by a recognised non-linearity")
+               for l in err.splitlines())
+    man = json.loads((tmp_path / "w" / "workload.json").read_text())
+    assert "activation_sparsity" in man["provenance"]["extractions"]["lin"]
+
+
+def cnn_model_without_activation():
+    rng = np.random.default_rng(1)
+    nodes = [helper.make_node("Conv", ["x", "w0"], ["y0"], name="c0", kernel_shape=[3, 3]),
+             helper.make_node("Conv", ["y0", "w1"], ["y1"], name="c1", kernel_shape=[1, 1])]
+    g = helper.make_graph(nodes, "lin", [helper.make_tensor_value_info("x", F, [1, 3, 5, 5])],
+                          [helper.make_tensor_value_info("y1", F, None)],
+                          [init("w0", rng.normal(size=(2, 3, 3, 3))), init("w1", rng.normal(size=(2, 2, 1, 1)))])
+    return helper.make_model(g)
+
+
+def test_relu_network_has_no_warning(tmp_path, capsys):
+    m = save(one_conv_model(np.ones((2, 1, 2, 2))), tmp_path / "one.onnx")
+    imgs = write_gray_images(tmp_path / "img", [np.full((3, 3, 3), 7, np.uint8)])
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "w", "--patterns", "dense"], capsys)
+    assert rc == 0, err
+    assert "warning" not in err
+
+
+def test_row_too_wide_for_the_mapping_is_refused_naming_the_node(tmp_path, capsys):
+    """YOLOv8's DFL head: a 1x1 conv 16 -> 1 over rows of 2100 anchors does not fit the
+    Eyeriss-V2 iact buffer (F0 = 0); refused naming the node, nothing written (was: internal
+    error ValueError: floor_log2 of 0)."""
+    rng = np.random.default_rng(0)
+    nodes = [helper.make_node("Conv", ["x", "w0"], ["y0"], name="stem", kernel_shape=[1, 1]),
+             helper.make_node("Relu", ["y0"], ["r0"], name="relu"),
+             helper.make_node("Conv", ["r0", "w1"], ["y1"], name="/model.22/dfl/conv/Conv", kernel_shape=[1, 1])]
+    g = helper.make_graph(nodes, "dfl", [helper.make_tensor_value_info("x", F, [1, 3, 4, 800])],
+                          [helper.make_tensor_value_info("y1", F, None)],
+                          [init("w0", rng.normal(size=(16, 3, 1, 1))), init("w1", rng.normal(size=(1, 16, 1, 1)))])
+    m = save(helper.make_model(g), tmp_path / "dfl.onnx")
+    imgs = write_gray_images(tmp_path / "img", [np.full((4, 800, 3), 9, np.uint8)])
+    rc, err = run_cli(["--model", m, "--inputs", imgs, "--out", tmp_path / "w"], capsys)
+    assert rc == 2
+    (line,) = errors(err)
+    assert line.startswith(f"dysta.extract: error: {m}: node '/model.22/dfl/conv/Conv': input rows of "
+                           f"width 800 (kernel 1, 16 channels per column) do not fit the Eyeriss-V2 iact buffer")
+    assert not (tmp_path / "w").exists()

@@ -14,14 +14,13 @@ final classifier (MatMul 1024 -> 2) are never pruned.
 """
 import numpy as np
 import onnx
-import onnxruntime as ort
 from onnx import helper, numpy_helper
 
-from layers import conv_layer, linear_layer
+from ..onnx.extractor import session
+from ..onnx.graph import AFFINE, PASS, pruned_copy, with_outputs
+from .layers import conv_layer, linear_layer
 
 MEAN_BGR = np.array([104.0, 117.0, 123.0], dtype=np.float32)
-PASS = {"Transpose", "Cast", "Identity"}
-AFFINE = {"Add", "Sub", "Mul", "Div"}
 
 
 def preprocess(rgb_u8):
@@ -216,23 +215,8 @@ class ResNet50Thin:
             L.name = new
 
     # -- running -------------------------------------------------------------------------------
-    @staticmethod
-    def _session(model):
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = 1
-        so.inter_op_num_threads = 1
-        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-        so.log_severity_level = 3
-        return ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
-
     def _run_all(self, model, names, x):
-        m = onnx.ModelProto()
-        m.CopyFrom(model)
-        del m.graph.output[:]
-        for nm in names:
-            m.graph.output.append(helper.make_empty_tensor_value_info(nm))
-        sess = self._session(m)
+        sess = session(with_outputs(model, names))
         outs = sess.run(None, {self.input_name: x})
         return dict(zip(names, outs))
 
@@ -240,21 +224,14 @@ class ResNet50Thin:
         return dict(self.eff)
 
     def runner(self, masks, keeps):
-        m = onnx.ModelProto()
-        m.CopyFrom(self.model)
-        g = m.graph
-        nodes = list(g.node)
-        by_out = {x.output[0]: x for x in nodes if x.output}
+        edits = []
         for L in self.layers:
             inf = self.info[L.name]
-            n = by_out[inf["node"].output[0]]
             w = self.inits[inf["wname"]]
             if L.name in masks:
                 mk = masks[L.name]
                 w = w * (mk[:, :, 0, 0].T if L.type == "linear" else mk)
-            new = "pruned_w_" + L.name
-            g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w.astype(np.float32)), new))
-            n.input[1] = new
+            mask = None
             if L.name in keeps:
                 end = inf["chain_end"]
                 shape = inf["end_shape"]
@@ -264,35 +241,16 @@ class ResNet50Thin:
                 else:
                     assert shape[1] == L.M
                     kshape = (1, L.M, 1, 1)
-                kname, mname = "keep_" + L.name, end + "_kept"
-                g.initializer.append(numpy_helper.from_array(kv.reshape(kshape), kname))
-                for c in nodes:
-                    for i, inp in enumerate(c.input):
-                        if inp == end:
-                            c.input[i] = mname
-                mul = helper.make_node("Mul", [end, kname], [mname], name="keep_mul_" + L.name)
-                nodes.append(mul)
-        # re-order topologically: inserted Mul nodes go right after their producer
-        order = []
-        for n in nodes:
-            if n.name.startswith("keep_mul_"):
-                continue
-            order.append(n)
-            for k in nodes:
-                if k.name.startswith("keep_mul_") and k.input[0] in n.output:
-                    order.append(k)
-        del g.node[:]
-        g.node.extend(order)
+                mask = (end, "keep_" + L.name, kv.reshape(kshape), end + "_kept", "keep_mul_" + L.name)
+            edits.append((inf["node"].output[0], "pruned_w_" + L.name, w, mask))
+        m = pruned_copy(self.model, edits)
         names = []
         for L in self.layers:
             for t in (self.info[L.name]["x"], self.info[L.name]["act"]):
                 if t not in names:
                     names.append(t)
         final = self.model.graph.output[0].name
-        del g.output[:]
-        for nm in names + [final]:
-            g.output.append(helper.make_empty_tensor_value_info(nm))
-        return _Runner(self, self._session(m), names, final)
+        return _Runner(self, session(with_outputs(m, names + [final])), names, final)
 
 
 class _Runner:

@@ -10,9 +10,8 @@ BatchNorm (eps 1e-3) is folded into the conv weights and biases. Input: RGB, (x 
 """
 import numpy as np
 
-import nn_np
-import torch_legacy
-from layers import conv_layer, linear_layer
+from . import nn_np, torch_legacy
+from .layers import conv_layer, linear_layer
 
 BN_EPS = 1e-3
 # stride of the first block of each stage, and the number of blocks per stage

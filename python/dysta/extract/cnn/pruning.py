@@ -93,3 +93,19 @@ def weight_nonzeros(model, masks):
             nz &= masks[L.name]
         out[L.name] = int(nz.sum())
     return out
+
+
+def variant_masks(model, pattern):
+    """Everything a pattern's run needs: (masks, keeps, weight_nonzeros, wmask), wmask the
+    contiguous boolean non-zero mask of each layer's weights after pruning (what counting
+    reads)."""
+    masks, keeps = make_masks(model, pattern)
+    wnz = weight_nonzeros(model, masks)
+    eff = model.effective_weights()
+    wmask = {}
+    for L in model.layers:
+        m = eff[L.name] != 0
+        if L.name in masks:
+            m = m & masks[L.name]
+        wmask[L.name] = np.ascontiguousarray(m)
+    return masks, keeps, wnz, wmask

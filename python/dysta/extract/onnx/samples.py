@@ -6,23 +6,19 @@ from pathlib import Path
 
 import numpy as np
 
+from .._common import rel, sha256_bytes
+from ...errors import ExtractError
+
 IMAGE_EXT = (".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".pgm", ".tif", ".tiff", ".webp")
 TEXT_EXT = (".txt",)
 
 
-class InputError(Exception):
-    def __init__(self, path, msg):
-        super().__init__(msg)
-        self.path = str(path)
+class InputError(ExtractError):
+    """An input sample, folder, tokenizer or preprocessing setting is unusable."""
 
 
 def _rel(p):
-    root = str(Path(__file__).resolve().parents[2]) + "/"
-    return str(Path(p).resolve()).replace(root, "")
-
-
-def sha256_bytes(b):
-    return hashlib.sha256(b).hexdigest()
+    return rel(Path(p).resolve())
 
 
 def list_files(folder, exts, what):

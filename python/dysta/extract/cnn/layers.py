@@ -1,7 +1,7 @@
 """Layer description shared by the three model runners."""
 from dataclasses import dataclass, field
 
-import counting
+from . import counting
 
 
 @dataclass

@@ -9,8 +9,8 @@ traced. Input: BGR minus the Caffe mean (104.00699, 116.66877, 122.67892).
 import h5py
 import numpy as np
 
-import nn_np
-from layers import conv_layer
+from . import nn_np
+from .layers import conv_layer
 
 MEAN_BGR = np.array([104.00699, 116.66877, 122.67892], dtype=np.float32)
 BLOCKS = [2, 2, 3, 3, 3]

@@ -1,89 +1,32 @@
-"""The generic ONNX trace extractor (library; the command is extract.py beside this file).
+"""The generic ONNX trace extractor: runs, cells, output folder (the entry points are
+dysta.extract.extract_onnx and python -m dysta.extract).
 
-Counting definitions are not re-implemented here: CNN cells come from
-tools/trace-extract/cnn/counting.py (effectual MACs, nnz columns, C0), pruning masks from
-tools/trace-extract/cnn/pruning.py, layer shapes from tools/trace-extract/cnn/layers.py, the
-cell formatting and the manifest layout from tools/trace-extract/cnn/extract.py, and the
-attention cells (density, pack-and-split load balance) from
-tools/trace-extract/attention/extract.py.
+Counting definitions are not re-implemented here: CNN cells come from dysta.extract.cnn.counting
+(effectual MACs, nnz columns, C0), pruning masks from dysta.extract.cnn.pruning, layer shapes
+from dysta.extract.cnn.layers, the cell formatting and the manifest layout from
+dysta.extract._common (shared with tools/trace-extract/cnn/extract.py), and the attention cells
+(density, pack-and-split load balance) from dysta.extract.attention (shared with
+tools/trace-extract/attention/extract.py).
 """
 import os
-
-for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_v, "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-import hashlib
-import importlib.util
-import json
 import re
 import shutil
-import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
-CNN_DIR = ROOT / "tools" / "trace-extract" / "cnn"
-ATT_FILE = ROOT / "tools" / "trace-extract" / "attention" / "extract.py"
-if str(CNN_DIR) not in sys.path:
-    sys.path.append(str(CNN_DIR))
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+from .._common import CNN_CSV_HEADER as CNN_HEADER, Progress, frac
+from ..attention import VEC, attention_cell
+from ..cnn import counting, pruning
+from ..cnn import layers as cnn_layers
+from . import graph as G_
+from .graph import GraphError, node_name
+from ...errors import ExtractError
 
-import counting          # noqa: E402  tools/trace-extract/cnn
-import layers as cnn_layers   # noqa: E402
-import pruning           # noqa: E402
-import graph as G_       # noqa: E402
-import samples           # noqa: E402
-from graph import GraphError, node_name   # noqa: E402
-
-
-def _load_module(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-cnn_extract = _load_module("dysta_cnn_extract", CNN_DIR / "extract.py")        # frac, dumps
-att_extract = _load_module("dysta_attention_extract", ATT_FILE)                # attention_cell
-
-CNN_HEADER = cnn_extract.CSV_HEADER
 ATT_HEADER = "sample,layer,zero_fraction,seq_len,real_len,density,load_balance\n"
-VEC = att_extract.VEC
 DEFAULT_PATTERNS = list(pruning.PATTERNS)
 PATTERN_RE = re.compile(r"^(dense|unstructured(\d+)|filter(\d+)|block4-(\d+))$")
-TOOL = "tools/onnx-extract/extract.py"
-
-
-class ExtractError(Exception):
-    """One-line user-facing error: `path: message`."""
-
-    def __init__(self, path, msg):
-        super().__init__(msg)
-        self.path = str(path)
-
-
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
-def rel(path):
-    """A path inside the repository, relative to its root (provenance stays machine-independent)."""
-    s = str(path)
-    root = str(ROOT) + os.sep
-    return s.replace(root, "")
-
-
-def sha256_file(p):
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+TOOL = "dysta.extract (python -m dysta.extract)"
 
 
 def check_patterns(patterns):
@@ -120,21 +63,6 @@ def load_model(path):
     if not model.graph.node:
         raise ExtractError(p, "not an ONNX model (no graph nodes)")
     return model
-
-
-class Progress:
-    def __init__(self, label, total, quiet=False, every=10.0):
-        self.label, self.total, self.quiet, self.every = label, total, quiet, every
-        self.t0 = self.last = time.time()
-
-    def step(self, done):
-        now = time.time()
-        if self.quiet or (now - self.last < self.every and done != self.total):
-            return
-        self.last = now
-        el = now - self.t0
-        eta = el / done * (self.total - done) if done else 0
-        log(f"  {self.label}: {done}/{self.total} samples, {el:.0f} s, ~{eta:.0f} s left")
 
 
 # ------------------------------------------------------------------------------ model inputs
@@ -361,23 +289,15 @@ class CnnModel:
     def variant_model(self, masks, keeps):
         """The model with pruned weights, channel masks and every x / activation as outputs
         (the graph edit of tools/trace-extract/cnn/model_resnet.py, for any graph)."""
-        import onnx
-        from onnx import helper, numpy_helper
-        m = onnx.ModelProto()
-        m.CopyFrom(self.model)
-        g = m.graph
-        nodes = list(g.node)
-        by_out = {x.output[0]: x for x in nodes if x.output}
+        outputs = {o.name for o in self.model.graph.output}
+        edits = []
         for k, lay in enumerate(self.layers):
             L = self.info[lay.name]
-            n = by_out[L.node.output[0]]
             w, how = self.raw[lay.name]
             if lay.name in masks:
                 mk = masks[lay.name]
                 w = w * (mk if how == "conv" else mk[:, :, 0, 0].T if how == "linear" else mk[:, :, 0, 0])
-            new = f"dysta_pruned_w_{k}"
-            g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(w.astype(np.float32)), new))
-            n.input[1] = new
+            mask = None
             if lay.name in keeps:
                 end = L.chain_end
                 kv = keeps[lay.name].astype(np.float32)
@@ -386,28 +306,12 @@ class CnnModel:
                     kshape[L.chain_lay.index(1)] = lay.M
                 else:
                     kshape = [1, lay.M]
-                kname, mname = f"dysta_keep_{k}", end + "_dysta_kept"
-                g.initializer.append(numpy_helper.from_array(kv.reshape(kshape), kname))
-                for c in nodes:
-                    for i, inp in enumerate(c.input):
-                        if inp == end:
-                            c.input[i] = mname
-                for o in g.output:
-                    if o.name == end:
-                        raise GraphError(f"layer '{lay.name}': its output '{end}' is a graph output; "
-                                         f"filter pruning cannot mask it")
-                nodes.append(helper.make_node("Mul", [end, kname], [mname], name="dysta_keep_mul_%d" % k))
-        order = []
-        for n in nodes:
-            if n.name.startswith("dysta_keep_mul_"):
-                continue
-            order.append(n)
-            for k in nodes:
-                if k.name.startswith("dysta_keep_mul_") and k.input[0] in n.output:
-                    order.append(k)
-        # a chain end that is a graph input cannot happen (it is a node output)
-        del g.node[:]
-        g.node.extend(order)
+                if end in outputs:
+                    raise GraphError(f"layer '{lay.name}': its output '{end}' is a graph output; "
+                                     f"filter pruning cannot mask it")
+                mask = (end, f"dysta_keep_{k}", kv.reshape(kshape), end + "_dysta_kept", "dysta_keep_mul_%d" % k)
+            edits.append((L.node.output[0], f"dysta_pruned_w_{k}", w, mask))
+        m = G_.pruned_copy(self.model, edits)
         names = []
         for lay in self.layers:
             L = self.info[lay.name]
@@ -419,19 +323,11 @@ class CnnModel:
 
 def cnn_variant(cm, feeder, n_samples, pattern, quiet=False, label=""):
     """CSV text of one pruning pattern, and the manifest layer entries."""
-    masks, keeps = pruning.make_masks(cm, pattern)
-    wnz = pruning.weight_nonzeros(cm, masks)
-    wmask = {}
-    for lay in cm.layers:
-        mm = cm.eff[lay.name] != 0
-        if lay.name in masks:
-            mm = mm & masks[lay.name]
-        wmask[lay.name] = np.ascontiguousarray(mm)
+    masks, keeps, wnz, wmask = pruning.variant_masks(cm, pattern)
     model, names = cm.variant_model(masks, keeps)
     sess = session(model)
     lines = [CNN_HEADER]
     prog = Progress(label, n_samples, quiet)
-    frac = cnn_extract.frac
     for s in range(n_samples):
         feeds, _, _ = feeder.feeds(s)
         outs = _run_checked(sess, feeds, cm.model_path, f"sample {s}")
@@ -442,7 +338,10 @@ def cnn_variant(cm, feeder, n_samples, pattern, quiet=False, label=""):
             y = cm.y_chw(L, lay, val[L.act])
             assert x.shape == (lay.C, lay.H, lay.W) and y.shape == (lay.M, lay.E, lay.F), (lay.name, x.shape, y.shape)
             xm = x != 0
-            c = counting.layer_counts(xm, wmask[lay.name], lay.stride, lay.pads, lay.groups, lay.c0)
+            try:
+                c = counting.layer_counts(xm, wmask[lay.name], lay.stride, lay.pads, lay.groups, lay.c0)
+            except ValueError as e:          # a shape the counting cannot handle: name the node
+                raise GraphError(f"node '{node_name(L.node)}': {e}")
             xz = x.size - int(np.count_nonzero(xm))
             yz = y.size - int(np.count_nonzero(y))
             lines.append(f"{s},{li},{frac(yz, y.size, clamp=True)},{frac(xz, x.size)},{c['macs']},"
@@ -533,7 +432,7 @@ def attention_run(am, feeder, n_samples, threshold, quiet=False, label=""):
             elif a.causal and L >= 2 and np.any(pr[:, np.triu_indices(L, 1)[0], np.triu_indices(L, 1)[1]] != 0):
                 raise GraphError(f"node '{node_name(a.node)}': layer was detected (or declared) "
                                  f"causal, but sample {s} attends to later tokens")
-            kept, valid, lb = att_extract.attention_cell(pr, bool(a.causal), threshold)
+            kept, valid, lb = attention_cell(pr, bool(a.causal), threshold)
             seq_len = -(-L // VEC) * VEC
             lines.append("%d,%d,%s,%d,%d,%s,%s\n" % (s, li, fmt((valid - kept) / valid), seq_len, L,
                                                      fmt(kept / valid), fmt(lb)))

@@ -27,6 +27,12 @@ def c0_for(C, R):
     return min(1 << floor_log2(IACT_SPAD // R), C)
 
 
+def artifact_fits(W, R, C0):
+    """Does one input row (width W, R kernel rows, C0 channels) fit the iact GLB, as the
+    artifact's mapping needs (F0 >= 1)? Layers that do not cannot be tiled."""
+    return IACT_GLB_BITS // (W * R * C0 * IACT_BITS) >= 1
+
+
 def artifact_tiling(W, R, C0):
     """(F0, F1, F2) of the artifact's mapping, with output width = input width W."""
     f0 = min(1 << floor_log2(IACT_GLB_BITS // (W * R * C0 * IACT_BITS)), W)
