@@ -10,8 +10,8 @@ let package = Package(
         .library(
             name: "Dysta",
             targets: [
-                "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
-                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
+                "DystaCore", "DystaParsing", "DystaAccelerators", "DystaTraces", "DystaScheduling",
+                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaSweeps", "DystaExperiments", "DystaHardware",
                 "DystaRegistries",
             ]),
         .library(name: "DystaCLI", targets: ["DystaCLI"]),
@@ -26,14 +26,16 @@ let package = Package(
     targets: [
         // Domain: workloads, traces, look-up tables, requests, errors, seeded random streams.
         .target(name: "DystaCore"),
+        // Generic text parsing: CSV tables, exact decimal numbers, name=value option lists.
+        .target(name: "DystaParsing", dependencies: ["DystaCore"]),
         // Accelerator latency models (Sanger, Eyeriss-V2, table) behind one protocol.
         .target(name: "DystaAccelerators", dependencies: ["DystaCore"]),
         // File formats: artifact CSV traces, native traces, request tables.
-        .target(name: "DystaTraces", dependencies: ["DystaCore"]),
+        .target(name: "DystaTraces", dependencies: ["DystaCore", "DystaParsing"]),
         // Sparsity predictors and scheduling policies.
-        .target(name: "DystaScheduling", dependencies: ["DystaCore"]),
+        .target(name: "DystaScheduling", dependencies: ["DystaCore", "DystaParsing"]),
         // The hardware level: a bit-accurate model of Dysta's dynamic scheduler (policy `dysta-hw`).
-        .target(name: "DystaHardware", dependencies: ["DystaCore", "DystaScheduling"]),
+        .target(name: "DystaHardware", dependencies: ["DystaCore", "DystaParsing", "DystaScheduling"]),
         // The plug-in point: the registries of policies, predictors and latency models.
         .target(name: "DystaRegistries", dependencies: ["DystaCore", "DystaAccelerators", "DystaScheduling", "DystaHardware"]),
         // Request generation, the layer-granularity engine and metrics.
@@ -47,21 +49,29 @@ let package = Package(
             name: "DystaBenchmark",
             dependencies: ["DystaCore", "DystaTraces"],
             resources: [.copy("workloads")]),
-        // Parameter sweeps, the paper's experiments, SVG figures and the results report.
+        // Parameter sweeps: grids and experiment files, run descriptions, scenarios, the
+        // crash-safe store, tidy outputs and plots — everything a user of sweeps needs.
+        .target(
+            name: "DystaSweeps",
+            dependencies: [
+                "DystaCore", "DystaParsing", "DystaAccelerators", "DystaTraces", "DystaScheduling", "DystaSimulation",
+                "DystaReports", "DystaBenchmark", "DystaHardware", "DystaRegistries",
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        // The paper's experiments (reproduce), the studies beyond it and the results report.
         .target(
             name: "DystaExperiments",
             dependencies: [
-                "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling", "DystaSimulation",
-                "DystaReports", "DystaBenchmark", "DystaHardware", "DystaRegistries",
-                .product(name: "Yams", package: "Yams"),
+                "DystaCore", "DystaParsing", "DystaAccelerators", "DystaScheduling", "DystaSimulation",
+                "DystaReports", "DystaBenchmark", "DystaHardware", "DystaSweeps",
             ]),
         // The `dysta` command line as a library (DystaCommandLine.main(registries:)).
         .target(
             name: "DystaCLI",
             dependencies: [
                 "DystaCore", "DystaAccelerators", "DystaTraces", "DystaScheduling",
-                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaExperiments", "DystaHardware",
-                "DystaRegistries",
+                "DystaSimulation", "DystaReports", "DystaBenchmark", "DystaSweeps", "DystaExperiments", "DystaHardware",
+                "DystaRegistries", "DystaParsing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The C interface the Python package loads (ctypes): commands in process, policies written in Python.
@@ -77,10 +87,11 @@ let package = Package(
             path: "Examples/custom-policy/Sources/my-dysta"),
         .target(
             name: "DystaTestSupport",
-            dependencies: ["DystaCore", "DystaTraces", "DystaAccelerators"],
+            dependencies: ["DystaCore", "DystaParsing", "DystaTraces", "DystaAccelerators"],
             path: "Tests/DystaTestSupport",
             resources: [.copy("Fixtures")]),
         .testTarget(name: "DystaCoreTests", dependencies: ["DystaCore", "DystaTestSupport"]),
+        .testTarget(name: "DystaParsingTests", dependencies: ["DystaParsing", "DystaCore", "DystaTestSupport"]),
         .testTarget(
             name: "DystaAcceleratorsTests", dependencies: ["DystaAccelerators", "DystaTestSupport"]),
         .testTarget(
@@ -96,7 +107,7 @@ let package = Package(
             name: "DystaHardwareTests",
             dependencies: ["DystaHardware", "DystaSimulation", "DystaTestSupport", "DystaBenchmark", "DystaAccelerators"]),
         .testTarget(
-            name: "DystaExperimentsTests", dependencies: ["DystaExperiments", "DystaTestSupport"]),
+            name: "DystaExperimentsTests", dependencies: ["DystaExperiments", "DystaSweeps", "DystaParsing", "DystaTestSupport"]),
         .testTarget(
             name: "DystaCLITests",
             dependencies: ["DystaCLI", "dysta", "my-dysta", "DystaTestSupport"],

@@ -5,8 +5,9 @@
 #   3. the RTL co-simulation, short run (hw/verify.sh --short: Swift model, Python model and
 #      Verilator RTL agree on every decision of several configurations);
 #   4. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh);
-#   5. the Python tests (pytest python/tests and any under tools/, in a project-local virtual
-#      environment .venv with the package installed: pip install -e 'python[extract,test]').
+#   5. the Python package on its wheel (scripts/test-python.sh): build it, install it into a fresh
+#      virtual environment, run its API tests with the Swift toolchain hidden, then every Python
+#      test (API, Python policies, Ctrl-C, Dask, the ONNX extractor) and the quick-start notebook.
 # Installs what is missing: verilator and yosys from Debian's packages (apt-get update first),
 # Python packages into .venv. The last line is "N passed, M failed" (steps); the exit status is
 # non-zero when a step failed.
@@ -66,32 +67,13 @@ install_debian() {
     fi
 }
 
-# The Python package (python/, with the ONNX extractor's extra) and its tests, in the
-# project-local .venv; the extraction libraries at the pins the shipped traces were made with
-# (tools/onnx-extract/requirements.txt as constraints). Also any test_*.py left under tools/.
-python_tests() {
-    if [ ! -x .venv/bin/python ]; then
-        if ! python3 -m venv .venv; then
-            echo "python3 -m venv failed: install python3-venv (Debian: apt-get install python3-venv)" >&2
-            rm -rf .venv
-            return 1
-        fi
-    fi
-    .venv/bin/python -m pip install -q --disable-pip-version-check \
-        -c tools/onnx-extract/requirements.txt -e 'python[extract,test]' || return 1
-    local tests
-    tests=$(find tools -name 'test_*.py' -not -path '*/.venv/*' -not -path '*/.cache/*' | sort)
-    # shellcheck disable=SC2086
-    .venv/bin/python -m pytest -q python/tests $tests
-}
-
 step "install tools (verilator, yosys)" install_debian
 step "swift test" swift test
 step "RTL lint (hw/lint.sh)" hw/lint.sh
 step "monitor unit test (hw/tb/monitor_test.sh)" hw/tb/monitor_test.sh
 step "co-simulation, short (hw/verify.sh --short)" env DYSTA=.build/debug/dysta hw/verify.sh --short
 step "synthesis smoke check (hw/synth/smoke.sh)" hw/synth/smoke.sh
-step "python tests" python_tests
+step "python package: wheel, toolchain hidden, tests, notebook (scripts/test-python.sh)" scripts/test-python.sh
 
 if [ "$failed" -gt 0 ]; then echo "failed steps: ${failures[*]}"; fi
 echo "$passed passed, $failed failed"

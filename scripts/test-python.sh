@@ -5,8 +5,9 @@
 #   3. install it into a fresh virtual environment and, with the Swift toolchain's folder hidden
 #      under an empty tmpfs (a mount namespace, unshare -m), resolve every library (ldd) and run
 #      the API and the Python-policy tests;
-#   4. the whole pytest suite on the installed wheel, comparing with the built `dysta` command
-#      (DYSTA_CLI, default .build/debug/dysta), Dask included;
+#   4. the whole pytest suite on the installed wheel (with its `extract` extra at the pins of
+#      tools/onnx-extract/requirements.txt), comparing with the built `dysta` command
+#      (DYSTA_CLI, default .build/debug/dysta), Dask and the ONNX extractor included;
 #   5. the notebook Examples/notebooks/quickstart.ipynb, top to bottom (nbclient).
 # Called by scripts/test-all.sh; prints pytest's closing lines.
 set -euo pipefail
@@ -21,7 +22,9 @@ environment=$(mktemp -d "${TMPDIR:-/tmp}/dysta-wheel-XXXXXX")
 trap 'rm -rf "$environment"' EXIT
 python3 -m venv "$environment/venv"
 py="$environment/venv/bin/python"
-"$py" -m pip install -q --disable-pip-version-check "$wheel" -r python/requirements-test.txt
+# The extractor's libraries at the pins the shipped traces were made with (constraints).
+"$py" -m pip install -q --disable-pip-version-check -c tools/onnx-extract/requirements.txt \
+    "$wheel[extract]" -r python/requirements-test.txt
 installed=$("$py" -c 'import dysta, pathlib; print(pathlib.Path(dysta.__file__).parent)')
 echo "installed: $installed (from $(basename "$wheel"))"
 
@@ -45,7 +48,7 @@ unshare -m bash -euo pipefail -c '
     DYSTA_NO_CLI=1 "$3" -m pytest -q -p no:cacheprovider python/tests/test_policies.py python/tests/test_api.py -k "not sweep_on_a_dask"
 ' hidden "$toolchain_root" "$installed" "$py" "$root"
 
-# 4. Everything, against the command line.
+# 4. Everything (the API, Python policies, Ctrl-C, Dask, the ONNX extractor), against the command line.
 DYSTA_CLI="${DYSTA_CLI:-$root/.build/debug/dysta}" "$py" -m pytest -q -p no:cacheprovider python/tests
 
 # 5. The notebook.

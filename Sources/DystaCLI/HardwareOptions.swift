@@ -5,40 +5,47 @@ import DystaHardware
 import DystaExperiments
 import DystaScheduling
 
+/// The help of a `--hw-…` flag: the declaration of its parameter (``HardwareConfiguration/options``)
+/// with the default of the `w32` preset.
+func hardwareHelp(_ name: String) -> ArgumentHelp {
+    guard let option = HardwareConfiguration.options.option(name) else { return ArgumentHelp() }
+    return ArgumentHelp("dysta-hw: \(option.help) (default: \(option.value(in: .w32)); \(option.expected)).")
+}
+
 /// The `dysta-hw` parameters (docs/hardware.md, "Parameters"): the base configuration of every
 /// `dysta-hw` scheduler of the command; `dysta-hw[name=value,…]` overrides per scheduler.
 struct HardwareOptions: ParsableArguments {
-    @Option(name: .customLong("hw-preset"), help: "dysta-hw widths: w32 (32-bit scores, Q24 γ) or w16 (16-bit scores, Q12 γ).")
+    @Option(name: .customLong("hw-preset"), help: hardwareHelp("preset"))
     var preset: String = "w32"
-    @Option(name: .customLong("hw-depth-log2"), help: "dysta-hw request slots 2^D, D = 4 … 10 (default 6: 64 slots).")
+    @Option(name: .customLong("hw-depth-log2"), help: hardwareHelp("depth_log2"))
     var depthLog2: Int?
-    @Option(name: .customLong("hw-score-bits"), help: "dysta-hw score and remaining-latency table width in bits (8 … 32).")
+    @Option(name: .customLong("hw-score-bits"), help: hardwareHelp("score_bits"))
     var scoreBits: Int?
-    @Option(name: .customLong("hw-score-frac"), help: "dysta-hw fractional bits of scores, in time units (0 … 16).")
+    @Option(name: .customLong("hw-score-frac"), help: hardwareHelp("score_frac"))
     var scoreFrac: Int?
-    @Option(name: .customLong("hw-gamma-bits"), help: "dysta-hw γ width in bits (8 … 32).")
+    @Option(name: .customLong("hw-gamma-bits"), help: hardwareHelp("gamma_bits"))
     var gammaBits: Int?
-    @Option(name: .customLong("hw-gamma-frac"), help: "dysta-hw fractional bits of γ.")
+    @Option(name: .customLong("hw-gamma-frac"), help: hardwareHelp("gamma_frac"))
     var gammaFrac: Int?
-    @Option(name: .customLong("hw-time-bits"), help: "dysta-hw time counter width in bits (16 … 40; default 32).")
+    @Option(name: .customLong("hw-time-bits"), help: hardwareHelp("time_bits"))
     var timeBits: Int?
-    @Option(name: .customLong("hw-variant-bits"), help: "dysta-hw table capacity: up to 2^V model variants (default 5: 32).")
+    @Option(name: .customLong("hw-variant-bits"), help: hardwareHelp("variant_bits"))
     var variantBits: Int?
-    @Option(name: .customLong("hw-layer-bits"), help: "dysta-hw table capacity: up to 2^L layers per model (default 6: 64).")
+    @Option(name: .customLong("hw-layer-bits"), help: hardwareHelp("layer_bits"))
     var layerBits: Int?
-    @Option(name: .customLong("hw-gamma-rule"), help: "dysta-hw γ rule: mean (running mean, as the software) or last (last layer only, as the paper's RTL).")
+    @Option(name: .customLong("hw-gamma-rule"), help: hardwareHelp("gamma_rule"))
     var gammaRule: String?
-    @Option(name: .customLong("hw-score-rule"), help: "dysta-hw score: dysta (the software score) or paper (the paper RTL's score).")
+    @Option(name: .customLong("hw-score-rule"), help: hardwareHelp("score_rule"))
     var scoreRule: String?
-    @Option(name: .customLong("hw-units"), help: "dysta-hw score unit: parallel (1 slot/cycle) or shared (one multiplier; 3–4 cycles/slot).")
+    @Option(name: .customLong("hw-units"), help: hardwareHelp("units"))
     var units: String?
-    @Option(name: .customLong("hw-clock"), help: "dysta-hw scheduler clock in Hz (default 2e8).")
+    @Option(name: .customLong("hw-clock"), help: hardwareHelp("clock"))
     var clock: Double?
-    @Option(name: .customLong("hw-time-unit"), help: "dysta-hw time unit: log2 of scheduler cycles per counter tick, or auto (default: fit 4× the longest isolated latency in the score).")
+    @Option(name: .customLong("hw-time-unit"), help: hardwareHelp("time_unit"))
     var timeUnit: String?
-    @Option(name: .customLong("hw-monitor-lanes"), help: "dysta-hw monitor: outputs counted per cycle (default 64).")
+    @Option(name: .customLong("hw-monitor-lanes"), help: hardwareHelp("monitor_lanes"))
     var monitorLanes: Int?
-    @Option(name: .customLong("hw-timing"), help: "dysta-hw decision time: serial (the accelerator waits) or overlapped (hidden behind the last layer).")
+    @Option(name: .customLong("hw-timing"), help: hardwareHelp("timing"))
     var timing: String?
 
     /// The options as name=value pairs, preset first.

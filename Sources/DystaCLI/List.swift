@@ -15,7 +15,10 @@ struct List: ParsableCommand {
 
     func run() throws {
         var text = "schedulers (--schedulers):\n"
-        for entry in Registries.current.policies.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
+        for entry in Registries.current.policies.entries {
+            text += "  \(pad(entry.name))\(entry.summary)\n"
+            for line in entry.optionHelp { text += "  \(pad(""))  \(line)\n" }
+        }
         text += "\npredictors (--predictor):\n"
         for entry in Registries.current.predictors.entries { text += "  \(pad(entry.name))\(entry.summary)\n" }
         text += "\naccelerators (--accelerator; parameters via --set key=value):\n"

@@ -1,3 +1,5 @@
+import DystaSweeps
+import DystaParsing
 import ArgumentParser
 import DystaCore
 import DystaExperiments

@@ -1,3 +1,4 @@
+import DystaSweeps
 import DystaRegistries
 import ArgumentParser
 import DystaCore

@@ -1,3 +1,4 @@
+import DystaSweeps
 import DystaAccelerators
 import DystaBenchmark
 import DystaCore

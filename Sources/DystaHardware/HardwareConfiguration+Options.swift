@@ -1,102 +1,103 @@
+import DystaParsing
 import DystaCore
 
 extension HardwareConfiguration {
-    /// The parameter names accepted by ``applying(_:)`` (as in docs/hardware.md), `preset` first.
-    public static let optionNames = [
-        "preset", "depth_log2", "score_bits", "score_frac", "gamma_bits", "gamma_frac", "time_bits", "variant_bits",
-        "layer_bits", "gamma_rule", "score_rule", "units", "clock", "time_unit", "monitor_lanes", "timing",
-    ]
+    /// The parameters of `dysta-hw[name=value,…]`, the `--hw-…` flags and the experiment key
+    /// `hardware`, declared once (docs/hardware.md, "Parameters"): parsing, errors, help texts
+    /// and labels come from here. Ranges that depend on other parameters are checked by
+    /// ``validate()`` once all are applied.
+    public static let options = TypedOptions<HardwareConfiguration>(owner: "dysta-hw", [
+        TypedOption(
+            "preset", expected: "w32 or w16", help: "number formats: w32 (32-bit scores, Q24 γ) or w16 (16-bit scores, Q12 γ); sets every width",
+            set: { configuration, text in
+                guard let preset = presets[text] else { return false }
+                configuration.scoreBits = preset.scoreBits
+                configuration.scoreFrac = preset.scoreFrac
+                configuration.gammaBits = preset.gammaBits
+                configuration.gammaFrac = preset.gammaFrac
+                configuration.timeBits = preset.timeBits
+                return true
+            },
+            get: { configuration in presets.first { $0.value.hasSameWidths(as: configuration) }?.key ?? "custom" }),
+        .integer("depth_log2", \.depthLog2, help: "request slots 2^D, D = 4 … 10 (6: 64 slots)"),
+        TypedOption(
+            "depth", expected: "a power of two 16 … 1024", help: "request slots (instead of depth_log2)",
+            set: { configuration, text in
+                guard let depth = Int(text), depth > 0, depth & (depth - 1) == 0 else { return false }
+                configuration.depthLog2 = depth.trailingZeroBitCount
+                return true
+            },
+            get: { String($0.depth) }),
+        .integer("score_bits", \.scoreBits, help: "score and remaining-latency table width in bits (8 … 32)"),
+        .integer("score_frac", \.scoreFrac, help: "fractional bits of scores, in time units (0 … 16)"),
+        .integer("gamma_bits", \.gammaBits, help: "γ width in bits (8 … 32)"),
+        .integer("gamma_frac", \.gammaFrac, help: "fractional bits of γ"),
+        .integer("time_bits", \.timeBits, help: "time counter width in bits (16 … 40)"),
+        .integer("variant_bits", \.variantBits, help: "table capacity: up to 2^V model variants (5: 32)"),
+        .integer("layer_bits", \.layerBits, help: "table capacity: up to 2^L layers per model (6: 64)"),
+        .choice("gamma_rule", \.gammaRule, help: "γ rule: mean (running mean, as the software) or last (last layer only, as the paper's RTL)"),
+        .choice("score_rule", \.scoreRule, help: "score: dysta (the software score) or paper (the paper RTL's score)"),
+        .choice("units", \.units, help: "score unit: parallel (1 slot/cycle) or shared (one multiplier; 3–4 cycles/slot)"),
+        TypedOption(
+            "clock", expected: "a positive number of Hz", help: "scheduler clock in Hz",
+            set: { configuration, text in
+                guard let hz = text.finiteDouble(), hz > 0 else { return false }
+                configuration.clockHz = hz
+                return true
+            },
+            get: { "\($0.clockHz)" }),
+        TypedOption(
+            "time_unit", expected: "an integer or auto", help: "time unit: log2 of scheduler cycles per counter tick, or auto (fit 4× the longest isolated latency in the score)",
+            set: { configuration, text in
+                if text == "auto" {
+                    configuration.timeUnitLog2 = nil
+                    return true
+                }
+                guard let log2 = Int(text) else { return false }
+                configuration.timeUnitLog2 = log2
+                return true
+            },
+            get: { $0.timeUnitLog2.map(String.init) ?? "auto" }),
+        .integer("monitor_lanes", \.monitorLanes, help: "monitor: outputs counted per cycle"),
+        .choice("timing", \.timing, help: "decision time: serial (the accelerator waits) or overlapped (hidden behind the last layer)"),
+    ])
+
+    /// The presets by name.
+    static let presets: [String: HardwareConfiguration] = ["w32": .w32, "w16": .w16]
+
+    /// Whether the number formats equal `other`'s.
+    func hasSameWidths(as other: HardwareConfiguration) -> Bool {
+        (scoreBits, scoreFrac, gammaBits, gammaFrac, timeBits) == (other.scoreBits, other.scoreFrac, other.gammaBits, other.gammaFrac, other.timeBits)
+    }
+
+    /// The parameter names accepted by ``applying(_:)``, `preset` first.
+    public static var optionNames: [String] { options.options.map(\.name) }
 
     /// Returns the named preset (`w32`, `w16`).
     public static func preset(_ name: String) throws -> HardwareConfiguration {
-        switch name {
-        case "w32": return .w32
-        case "w16": return .w16
-        default: throw DystaError("unknown hardware preset '\(name)' (known: w32, w16)")
-        }
+        guard let preset = presets[name] else { throw DystaError("unknown hardware preset '\(name)' (known: w32, w16)") }
+        return preset
     }
 
     /// Returns a copy with `name=value` options applied in order (`preset` first resets every
-    /// width), validated; errors name the option and the problem.
+    /// width; `-` in a name is read as `_`), validated; errors name the option and the problem.
     public func applying(_ options: [(name: String, value: String)]) throws -> HardwareConfiguration {
-        var result = self
-        func integer(_ name: String, _ value: String) throws -> Int {
-            guard let number = Int(value) else { throw DystaError("hardware option \(name)=\(value): not an integer") }
-            return number
-        }
-        func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ value: String, _: T.Type) throws -> T where T.RawValue == String {
-            guard let chosen = T(rawValue: value) else {
-                throw DystaError("hardware option \(name)=\(value): expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return chosen
-        }
-        for (rawName, value) in options {
-            let name = rawName.replacingOccurrences(of: "-", with: "_")
-            switch name {
-            case "preset":
-                let preset = try Self.preset(value)
-                result.scoreBits = preset.scoreBits
-                result.scoreFrac = preset.scoreFrac
-                result.gammaBits = preset.gammaBits
-                result.gammaFrac = preset.gammaFrac
-                result.timeBits = preset.timeBits
-            case "depth_log2": result.depthLog2 = try integer(name, value)
-            case "depth":
-                let depth = try integer(name, value)
-                guard depth > 0, depth & (depth - 1) == 0 else {
-                    throw DystaError("hardware option depth=\(value): the queue depth must be a power of two (16 … 1024)")
-                }
-                result.depthLog2 = depth.trailingZeroBitCount
-            case "score_bits": result.scoreBits = try integer(name, value)
-            case "score_frac": result.scoreFrac = try integer(name, value)
-            case "gamma_bits": result.gammaBits = try integer(name, value)
-            case "gamma_frac": result.gammaFrac = try integer(name, value)
-            case "time_bits": result.timeBits = try integer(name, value)
-            case "variant_bits": result.variantBits = try integer(name, value)
-            case "layer_bits": result.layerBits = try integer(name, value)
-            case "gamma_rule": result.gammaRule = try choice(name, value, HardwareGammaRule.self)
-            case "score_rule": result.scoreRule = try choice(name, value, HardwareScoreRule.self)
-            case "units": result.units = try choice(name, value, HardwareUnits.self)
-            case "timing": result.timing = try choice(name, value, HardwareTiming.self)
-            case "clock":
-                guard let hz = value.finiteDouble() else { throw DystaError("hardware option clock=\(value): not a number of Hz") }
-                result.clockHz = hz
-            case "time_unit": result.timeUnitLog2 = value == "auto" ? nil : try integer(name, value)
-            case "monitor_lanes": result.monitorLanes = try integer(name, value)
-            default:
-                throw DystaError(
-                    "unknown hardware option '\(rawName)' (known: \(Self.optionNames.joined(separator: ", ")), depth)")
-            }
-        }
+        let result = try Self.options.applying(options.map { ($0.name.replacingOccurrences(of: "-", with: "_"), $0.value) }, to: self)
         try result.validate()
         return result
     }
 
     /// Parses `key=value,key=value` (the part inside `dysta-hw[…]`).
     public static func parseOptionList(_ text: String) throws -> [(name: String, value: String)] {
-        try OptionList.parse(text, kind: "hardware option").map { ($0.name.trimmingWhitespace, $0.value.trimmingWhitespace) }
+        try OptionList.parse(text, kind: "dysta-hw option").map { ($0.name.trimmingWhitespace, $0.value.trimmingWhitespace) }
     }
 
     /// The options that differ from `base`, as `name=value` (for labels and stimulus headers).
     public func differences(from base: HardwareConfiguration) -> [String] {
-        var items: [String] = []
-        func add(_ name: String, _ mine: String, _ theirs: String) { if mine != theirs { items.append("\(name)=\(mine)") } }
-        add("depth_log2", "\(depthLog2)", "\(base.depthLog2)")
-        add("score_bits", "\(scoreBits)", "\(base.scoreBits)")
-        add("score_frac", "\(scoreFrac)", "\(base.scoreFrac)")
-        add("gamma_bits", "\(gammaBits)", "\(base.gammaBits)")
-        add("gamma_frac", "\(gammaFrac)", "\(base.gammaFrac)")
-        add("time_bits", "\(timeBits)", "\(base.timeBits)")
-        add("variant_bits", "\(variantBits)", "\(base.variantBits)")
-        add("layer_bits", "\(layerBits)", "\(base.layerBits)")
-        add("gamma_rule", gammaRule.rawValue, base.gammaRule.rawValue)
-        add("score_rule", scoreRule.rawValue, base.scoreRule.rawValue)
-        add("units", units.rawValue, base.units.rawValue)
-        add("clock", "\(clockHz)", "\(base.clockHz)")
-        add("time_unit", timeUnitLog2.map(String.init) ?? "auto", base.timeUnitLog2.map(String.init) ?? "auto")
-        add("monitor_lanes", "\(monitorLanes)", "\(base.monitorLanes)")
-        add("timing", timing.rawValue, base.timing.rawValue)
-        return items
+        Self.options.options.filter { !["preset", "depth"].contains($0.name) }.compactMap { option in
+            let mine = option.value(in: self)
+            return mine == option.value(in: base) ? nil : "\(option.name)=\(mine)"
+        }
     }
 
     /// The RTL parameters, as the stimulus header's `config` line writes them.

@@ -151,10 +151,10 @@ public struct HardwareConfiguration: Sendable, Equatable {
         return log2
     }
 
-    /// Throws naming the first parameter out of range (as a `--hw-…` flag).
+    /// Throws naming the first parameter out of range by its option name (`depth_log2`).
     public func validate() throws {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ range: String) throws {
-            if !ok { throw DystaError("dysta-hw option '\(name)' must be \(range) (got \(value))") }
+            if !ok { throw DystaError("dysta-hw option '\(name.replacingOccurrences(of: "-", with: "_"))' must be \(range) (got \(value))") }
         }
         try check((4...10).contains(depthLog2), "depth-log2", depthLog2, "4 … 10 (queue depth 16 … 1024)")
         try check((8...32).contains(scoreBits), "score-bits", scoreBits, "8 … 32")

@@ -1,3 +1,4 @@
+import DystaParsing
 import DystaCore
 import DystaScheduling
 
@@ -11,7 +12,8 @@ extension PolicyRegistry {
     /// This registry plus `dysta-hw` (see ``withHardware(_:)``).
     public func addingHardware(_ hardware: HardwareConfiguration) -> PolicyRegistry {
         addingParametric(
-            "dysta-hw", summary: "Dysta's dynamic level as bit-accurate hardware (options: dysta-hw[name=value,…], docs/hardware.md)"
+            "dysta-hw", summary: "Dysta's dynamic level as bit-accurate hardware (options: dysta-hw[name=value,…], docs/hardware.md)",
+            optionHelp: HardwareConfiguration.options.helpLines(defaults: hardware)
         ) { parameters, options in
             let configuration = try hardware.applying(try HardwareConfiguration.parseOptionList(options ?? ""))
             let label = options.map { "dysta-hw[\($0)]" } ?? "dysta-hw"

@@ -1,3 +1,4 @@
+import DystaParsing
 import DystaCore
 
 /// `lax-srpt`: Smith's rule on predicted remaining time — the request with the smallest
@@ -41,30 +42,30 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     public var skipsForcedDecisions: Bool { true }
     /// Waiting time, in predicted isolated latencies, after which a set-aside request is a
     /// candidate again (0: at once, whenever it fits in the accepted requests' slack).
-    public let agingFactor: Double
+    public var agingFactor: Double
     /// Relative safety margin on the predicted times in the deadline check of rule 2 (0.4 = 40%).
-    public let margin: Double
+    public var margin: Double
     /// How much normalised turnaround, in units of the protected request's deadline window over
     /// its Î, the check of rule 2 may cost before the unchecked Smith choice runs instead
     /// (infinity: always protect).
-    public let price: Double
+    public var price: Double
     /// ``price`` at decisions where Moore–Hodgson sets a request aside (not every deadline can
     /// be met: protecting one is then worth only a bounded ANTT cost); the smaller of the two
     /// applies there.
-    public let overloadPrice: Double
+    public var overloadPrice: Double
     /// Normalised waiting time (t − arrival) / Î above which a request runs before everything
     /// else, the longest-waiting first (infinity: never).
-    public let starvationCap: Double
+    public var starvationCap: Double
     /// Whether the checks treat k accelerators as one k-times-faster machine (else as one
     /// accelerator: conservative).
-    public let poolsAccelerators: Bool
+    public var poolsAccelerators: Bool
     /// Whether a candidate's next layer must keep the accepted requests on time (rule 2).
-    public let guardsDeadlines: Bool
+    public var guardsDeadlines: Bool
     /// Whether requests that cannot all be served in time are set aside (rule 1).
-    public let demotesHopeless: Bool
+    public var demotesHopeless: Bool
     /// Whether the order is R̂ · (predicted isolated latency) — Smith's rule for mean slowdown,
     /// which ANTT is — instead of R̂ alone.
-    public let weighsBySize: Bool
+    public var weighsBySize: Bool
     /// Predicted remaining latency R̂ per (variant, sample, executed layers), row after row.
     @usableFromInline var predicted: [Double] = []
     /// Per request position (``RunSetup/requests``): where its sample's row begins in `predicted`.
@@ -106,39 +107,24 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         self.weighsBySize = weighsBySize
     }
 
-    /// Builds the policy from `name=value` options (`aging`, `margin`, `price`,
-    /// `overloadprice`, `cap`, `pool`, `guard`, `demote`, `smith`), as in
+    /// The options of `lax-srpt[name=value,…]`, declared once: parsing, errors and the help of
+    /// `dysta list` come from here (docs/semantics.md explains each).
+    public static let options = TypedOptions<LaxSRPTPolicy>(owner: "lax-srpt", [
+        .number("aging", \.agingFactor, help: "waiting, in predicted isolated latencies, after which a set-aside request is a candidate again"),
+        .number("margin", \.margin, help: "relative safety margin on predicted times in the deadline check"),
+        .number("price", \.price, allowsInfinity: true, help: "normalised-turnaround cost the deadline check may add (units of window / Î)"),
+        .number("overloadprice", \.overloadPrice, allowsInfinity: true, help: "the price at decisions where a request is set aside"),
+        .number("cap", \.starvationCap, allowsInfinity: true, help: "normalised waiting above which a request runs first"),
+        .flag("pool", \.poolsAccelerators, help: "treat k accelerators as one k-times-faster machine in the checks"),
+        .flag("guard", \.guardsDeadlines, help: "a candidate's next layer must keep the accepted requests on time"),
+        .flag("demote", \.demotesHopeless, help: "set aside, by Moore–Hodgson, the requests that cannot all be on time"),
+        .flag("smith", \.weighsBySize, help: "order by R̂·Î (Smith's rule for ANTT) instead of R̂"),
+    ])
+
+    /// Builds the policy from `name=value` options (``options``), as in
     /// `lax-srpt[aging=8,guard=false]`.
-    public static func make(options: String?) throws -> LaxSRPTPolicy {
-        let defaults = LaxSRPTPolicy()
-        var aging = defaults.agingFactor, margin = defaults.margin, price = defaults.price, cap = defaults.starvationCap
-        var overloadPrice = defaults.overloadPrice
-        var pools = defaults.poolsAccelerators
-        var guards = defaults.guardsDeadlines, demotes = defaults.demotesHopeless, weighs = defaults.weighsBySize
-        for (name, value) in try OptionList.parse(options ?? "") {
-            switch name {
-            case "price", "overloadprice", "cap":
-                guard let number = Double(value), number >= 0 else { throw DystaError("\(name)=\(value): expected a number ≥ 0 or inf") }
-                switch name {
-                case "price": price = number
-                case "overloadprice": overloadPrice = number
-                default: cap = number
-                }
-            case "aging", "margin":
-                guard let number = Double(value), number.isFinite, number >= 0 else { throw DystaError("\(name)=\(value): expected a number ≥ 0") }
-                if name == "aging" { aging = number } else { margin = number }
-            case "guard", "demote", "smith", "pool":
-                guard let flag = Bool(value) else { throw DystaError("\(name)=\(value): expected true or false") }
-                switch name {
-                case "pool": pools = flag
-                case "guard": guards = flag
-                case "demote": demotes = flag
-                default: weighs = flag
-                }
-            default: throw DystaError("unknown option '\(name)' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")
-            }
-        }
-        return LaxSRPTPolicy(agingFactor: aging, margin: margin, price: price, overloadPrice: overloadPrice, starvationCap: cap, poolsAccelerators: pools, guardsDeadlines: guards, demotesHopeless: demotes, weighsBySize: weighs)
+    public static func make(options text: String?) throws -> LaxSRPTPolicy {
+        try options.parsing(text ?? "", into: LaxSRPTPolicy())
     }
 
     public mutating func prepare(for run: RunSetup) throws {

@@ -1,3 +1,4 @@
+import DystaParsing
 import DystaCore
 
 /// The policies selectable by name, each built from ``PolicyParameters``.
@@ -16,6 +17,9 @@ public struct PolicyRegistry: Sendable {
         public let build: @Sendable (PolicyParameters, String?) throws -> any SchedulingPolicy
         /// Whether the policy runs when a command names no schedulers (``PolicyRegistry/defaultNames``).
         public var listedByDefault = true
+        /// One line per option of `name[…]`, `key=DEFAULT  what (values)` (from the policy's
+        /// ``TypedOptions``), for `dysta list`.
+        public var optionHelp: [String] = []
 
         /// Creates an entry without options.
         public init(name: String, summary: String, make: @escaping @Sendable (PolicyParameters) -> any SchedulingPolicy) {
@@ -57,7 +61,8 @@ public struct PolicyRegistry: Sendable {
 
     /// The paper's policies plus this project's own (`lax-srpt`, docs/semantics.md).
     public static let withProjectPolicies = standard.addingParametric(
-        "lax-srpt", summary: "Smith's rule (R̂·Î) on the size-sparsity prediction while every request that can meet its deadline still does; the rest set aside by Moore–Hodgson (options: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)"
+        "lax-srpt", summary: "Smith's rule (R̂·Î) on the size-sparsity prediction while every request that can meet its deadline still does; the rest set aside by Moore–Hodgson (options: \(LaxSRPTPolicy.options.names))",
+        optionHelp: LaxSRPTPolicy.options.helpLines(defaults: LaxSRPTPolicy())
     ) { _, options in try LaxSRPTPolicy.make(options: options) }
 
     /// Returns a registry with one more policy (replacing one of the same name).
@@ -72,13 +77,16 @@ public struct PolicyRegistry: Sendable {
 
     /// Returns a registry with one more policy whose name takes options, `name[option,…]`
     /// (replacing one of the same name); the factory gets the text inside the brackets.
+    /// `optionHelp` lists the options for `dysta list` (e.g. ``TypedOptions/helpLines(defaults:)``).
     public func addingParametric(
-        _ name: String, summary: String,
+        _ name: String, summary: String, optionHelp: [String] = [],
         factory: @escaping @Sendable (PolicyParameters, String?) throws -> any SchedulingPolicy
     ) -> PolicyRegistry {
         var copy = self
         copy.entries.removeAll { $0.name == name }
-        copy.entries.append(Entry(name: name, summary: summary, makeWithOptions: factory))
+        var entry = Entry(name: name, summary: summary, makeWithOptions: factory)
+        entry.optionHelp = optionHelp
+        copy.entries.append(entry)
         return copy
     }
 

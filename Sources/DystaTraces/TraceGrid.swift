@@ -1,3 +1,4 @@
+import DystaParsing
 import DystaCore
 
 /// Places CSV rows into an N × L grid, checking that every (sample, layer) appears exactly once.

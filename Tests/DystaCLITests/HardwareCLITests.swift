@@ -51,7 +51,7 @@ struct HardwareCLITests {
         try Data(#"{"workloads": ["cnn"], "loads": [0.5], "schedulers": ["dysta-hw"], "hardware": {"depth_log2": 12}}"#.utf8).write(to: URL(fileURLWithPath: bad))
         let refused = try dysta(["sweep", "--experiment", bad, "--out", directory.appendingPathComponent("c").path])
         #expect(refused.status != 0)
-        #expect(refused.err.contains("experiment key 'hardware': --hw-depth-log2 must be 4 … 10"), "\(refused.err)")
+        #expect(refused.err.contains("experiment key 'hardware': dysta-hw option 'depth_log2' must be 4 … 10"), "\(refused.err)")
     }
 
     @Test func exportStressAndCheckRoundTrip() throws {
@@ -75,11 +75,11 @@ struct HardwareCLITests {
 
     @Test func badHardwareInputGetsOneLine() throws {
         let cases: [([String], String)] = [
-            (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw", "--hw-depth-log2", "11"], "--hw-depth-log2 must be 4 … 10"),
-            (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw[depth=100]"], "the queue depth must be a power of two"),
+            (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw", "--hw-depth-log2", "11"], "dysta-hw option 'depth_log2' must be 4 … 10"),
+            (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw[depth=100]"], "dysta-hw option 'depth': '100' is not a power of two 16 … 1024"),
             (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw", "--hw-variant-bits", "3"], "the workload has 18 model variants, the tables hold 8"),
             (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw", "--accelerators", "2"], "dysta-hw models one scheduler beside one accelerator"),
-            (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw", "--hw-gamma-rule", "median"], "expected one of mean, last"),
+            (["simulate", "--workload", "cnn", "--schedulers", "dysta-hw", "--hw-gamma-rule", "median"], "dysta-hw option 'gamma_rule': 'median' is not one of mean, last"),
             (["hw", "check", "/nonexistent/stimulus.txt"], "/nonexistent/stimulus.txt: cannot read the stimulus file"),
         ]
         for (arguments, message) in cases {

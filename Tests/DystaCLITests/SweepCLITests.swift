@@ -282,7 +282,7 @@ struct SweepCLITests {
 
     @Test(arguments: [
         (["sweep", "--traces", "/nonexistent-folder", "--loads", "0.5", "--schedulers", "fcfs"], "/nonexistent-folder"),
-        (["sweep", "--workloads", sangerDirectory, "--loads", "0.5", "--schedulers", "fcfs"], "is a folder: give it as a trace folder (--traces"),
+        (["sweep", "--workloads", sangerDirectory, "--loads", "0.5", "--schedulers", "fcfs"], "is a folder: give it as a trace folder (setting 'traces')"),
         (["sweep", "--traces", sangerDirectory, "--trace-kind", "eyeriss", "--loads", "0.5", "--schedulers", "fcfs"], "sim_lat"),
         (["sweep", "--workloads", "cnn", "--trace-kind", "sanger", "--loads", "0.5", "--schedulers", "fcfs"], "--trace-kind applies to --traces"),
         (["sweep", "--workloads", "cnn", "--replay", "/nonexistent.csv", "--schedulers", "fcfs"], "/nonexistent.csv"),

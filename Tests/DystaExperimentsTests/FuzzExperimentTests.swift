@@ -1,3 +1,4 @@
+import DystaSweeps
 import DystaCore
 import DystaExperiments
 import DystaTestSupport

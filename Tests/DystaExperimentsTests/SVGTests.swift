@@ -1,3 +1,5 @@
+import DystaSweeps
+import DystaParsing
 import DystaCore
 import DystaExperiments
 import DystaReports

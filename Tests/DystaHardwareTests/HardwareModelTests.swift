@@ -149,7 +149,7 @@ struct HardwareModelTests {
             (header + "L 1 2 6\nend 0\n", "x.txt:3: layer done without a running request"),
             (header + "E 0 x 1\nend 0\n", "x.txt:3: field 3 of 'E' is missing or not a non-negative integer"),
             (header + "E 0 1 1\n", "x.txt:3: missing 'end' line"),
-            ("dysta-hw-stimulus 1\nconfig depth_log2=12\nend 0\n", "x.txt:2: --hw-depth-log2 must be 4 … 10"),
+            ("dysta-hw-stimulus 1\nconfig depth_log2=12\nend 0\n", "x.txt:2: dysta-hw option 'depth_log2' must be 4 … 10"),
         ]
         for (text, prefix) in cases {
             #expect {
@@ -161,13 +161,13 @@ struct HardwareModelTests {
     }
 
     @Test func optionsAreValidatedWithTheirNames() throws {
-        #expect(throws: DystaError("hardware option depth=48: the queue depth must be a power of two (16 … 1024)")) {
+        #expect(throws: DystaError("dysta-hw option 'depth': '48' is not a power of two 16 … 1024")) {
             try HardwareConfiguration.w32.applying([("depth", "48")])
         }
-        #expect(throws: DystaError("--hw-depth-log2 must be 4 … 10 (queue depth 16 … 1024) (got 3)")) {
+        #expect(throws: DystaError("dysta-hw option 'depth_log2' must be 4 … 10 (queue depth 16 … 1024) (got 3)")) {
             try HardwareConfiguration.w32.applying([("depth", "8")])
         }
-        #expect(throws: DystaError("hardware option gamma_rule=median: expected one of mean, last")) {
+        #expect(throws: DystaError("dysta-hw option 'gamma_rule': 'median' is not one of mean, last")) {
             try HardwareConfiguration.w32.applying([("gamma_rule", "median")])
         }
         let w16 = try HardwareConfiguration.w32.applying([("preset", "w16"), ("depth", "512"), ("units", "shared")])

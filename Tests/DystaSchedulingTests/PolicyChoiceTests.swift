@@ -298,8 +298,8 @@ struct LaxSRPTTests {
         // Without setting aside, 2's bound = min(2 − 1.5, 2.4 − 2.1) = 0.3 < 0.55 → not allowed;
         // 3 (bound 0.5 ≥ 0.1, R̂·Î 1.8) beats 1 (2.25).
         #expect(choose(LaxSRPTPolicy(margin: 0, demotesHopeless: false), crowded, at: 0) == 3)
-        #expect(throws: DystaError("unknown option 'x' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
-        #expect(throws: DystaError("margin=-1: expected a number ≥ 0")) { try LaxSRPTPolicy.make(options: "margin=-1") }
+        #expect(throws: DystaError("lax-srpt has no option 'x' (known: aging, margin, price, overloadprice, cap, pool, guard, demote, smith)")) { try LaxSRPTPolicy.make(options: "x=1") }
+        #expect(throws: DystaError("lax-srpt option 'margin': '-1' is not a number ≥ 0")) { try LaxSRPTPolicy.make(options: "margin=-1") }
         #expect((try? LaxSRPTPolicy.make(options: "price=inf,aging=2"))?.agingFactor == 2)
     }
 

@@ -30,7 +30,7 @@ struct InvalidChoiceTests {
         } catch let error as DystaError {
             #expect(error.message.hasPrefix("scheduler 'fixed-answer' chose index \(answer) at simulated time "))
             #expect(error.message.contains("but the ready queue holds"))
-            let time = Double(error.message.split(separator: " ")[7]) ?? -1
+            let time = Double(error.message.split(separator: " ")[8]) ?? -1
             #expect(time > 0.5, "the decision's simulated time is named: \(error.message)")
         }
     }

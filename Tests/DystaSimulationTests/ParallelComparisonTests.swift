@@ -62,7 +62,7 @@ struct ParallelComparisonTests {
     }
 
     @Test func duplicateSeedsAreRefused() throws {
-        #expect(throws: DystaError("--seeds lists a seed twice")) { try comparison(threads: 2, seeds: [1, 2, 1]).run { _, _ in } }
+        #expect(throws: DystaError(setting: "seeds", "lists a seed twice")) { try comparison(threads: 2, seeds: [1, 2, 1]).run { _, _ in } }
     }
 }
 

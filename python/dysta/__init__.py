@@ -15,11 +15,12 @@ from .api import (
     SimulationResult, SweepResult, TimelineResult, accelerators, defaults, engine_version, predictors, reproduce,
     schedulers, simulate, sweep, timeline, workloads,
 )
-from .errors import DystaError, EngineNotFoundError, PolicyError
+from .errors import DystaError, EngineNotFoundError, ExtractError, PolicyError
+from .extract import extract_onnx
 from .policy import Policy, Queue
 
 __all__ = [
     "__version__", "simulate", "sweep", "reproduce", "timeline", "workloads", "schedulers", "predictors",
     "accelerators", "defaults", "engine_version", "SimulationResult", "SweepResult", "TimelineResult", "Policy",
-    "Queue", "DystaError", "PolicyError", "EngineNotFoundError",
+    "Queue", "DystaError", "PolicyError", "EngineNotFoundError", "ExtractError", "extract_onnx",
 ]

@@ -1,3 +1,4 @@
+import DystaCore
 import Foundation
 
 /// A parsed CSV file: a header and rows of string fields, each with its 1-based line number.

@@ -1,3 +1,4 @@
+import DystaParsing
 import DystaCore
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
-@testable import DystaCore
+import DystaCore
+@testable import DystaParsing
 import Foundation
 import Testing
 

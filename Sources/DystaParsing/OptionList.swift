@@ -1,3 +1,5 @@
+import DystaCore
+
 /// The `name=value,name=value` options of a registry entry, as in `lax-srpt[aging=2]` or
 /// `dysta-hw[preset=w16]` (the part inside the brackets).
 public enum OptionList {

@@ -1,0 +1,156 @@
+import DystaCore
+
+/// One option of a configurable plug-in (a policy's `name[key=value,…]`, the hardware
+/// scheduler's parameters): its name, type, allowed values and help line, declared once.
+///
+/// Parsing, the error for a bad value, `dysta list` and the help texts are all derived from the
+/// declaration (``TypedOptions``). Values are set on a copy of the plug-in's configuration
+/// value `Target`.
+public struct TypedOption<Target>: Sendable {
+    /// The name written before `=`.
+    public let name: String
+    /// What the option does, one line, with its unit.
+    public let help: String
+    /// The values it takes, as text for help and errors (e.g. "a number ≥ 0", "true or false").
+    public let expected: String
+    private let set: @Sendable (inout Target, String) -> Bool
+    private let get: @Sendable (Target) -> String
+
+    /// Declares an option from how to set it (`false`: the text is not a value of the option)
+    /// and how to read it back (for defaults).
+    public init(
+        _ name: String, expected: String, help: String, set: @escaping @Sendable (inout Target, String) -> Bool,
+        get: @escaping @Sendable (Target) -> String
+    ) {
+        self.name = name
+        self.help = help
+        self.expected = expected
+        self.set = set
+        self.get = get
+    }
+
+    /// A real number with a lower bound (and optionally `inf`).
+    public static func number(
+        _ name: String, _ keyPath: WritableKeyPath<Target, Double> & Sendable, atLeast minimum: Double = 0,
+        allowsInfinity: Bool = false, help: String
+    ) -> TypedOption {
+        let bound = minimum == 0 ? "0" : "\(minimum)"
+        return TypedOption(
+            name, expected: "a number ≥ \(bound)" + (allowsInfinity ? " or inf" : ""), help: help,
+            set: { target, text in
+                guard let value = Double(text), !value.isNaN, value >= minimum, allowsInfinity || value.isFinite else { return false }
+                target[keyPath: keyPath] = value
+                return true
+            },
+            get: { TypedOption.format($0[keyPath: keyPath]) })
+    }
+
+    /// An integer in a range.
+    public static func integer(
+        _ name: String, _ keyPath: WritableKeyPath<Target, Int> & Sendable, in range: ClosedRange<Int>, help: String
+    ) -> TypedOption {
+        TypedOption(
+            name, expected: "an integer \(range.lowerBound) … \(range.upperBound)", help: help,
+            set: { target, text in
+                guard let value = Int(text), range.contains(value) else { return false }
+                target[keyPath: keyPath] = value
+                return true
+            },
+            get: { String($0[keyPath: keyPath]) })
+    }
+
+    /// An integer (ranges that depend on other options are checked by the target itself).
+    public static func integer(_ name: String, _ keyPath: WritableKeyPath<Target, Int> & Sendable, help: String) -> TypedOption {
+        TypedOption(
+            name, expected: "an integer", help: help,
+            set: { target, text in
+                guard let value = Int(text) else { return false }
+                target[keyPath: keyPath] = value
+                return true
+            },
+            get: { String($0[keyPath: keyPath]) })
+    }
+
+    /// `true` or `false`.
+    public static func flag(_ name: String, _ keyPath: WritableKeyPath<Target, Bool> & Sendable, help: String) -> TypedOption {
+        TypedOption(
+            name, expected: "true or false", help: help,
+            set: { target, text in
+                guard let value = Bool(text) else { return false }
+                target[keyPath: keyPath] = value
+                return true
+            },
+            get: { String($0[keyPath: keyPath]) })
+    }
+
+    /// One of a fixed set of words.
+    public static func choice<Value: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ keyPath: WritableKeyPath<Target, Value> & Sendable, help: String
+    ) -> TypedOption where Value.RawValue == String {
+        TypedOption(
+            name, expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "), help: help,
+            set: { target, text in
+                guard let value = Value(rawValue: text) else { return false }
+                target[keyPath: keyPath] = value
+                return true
+            },
+            get: { $0[keyPath: keyPath].rawValue })
+    }
+
+    /// Sets the option on `target`; false when `text` is not one of its values.
+    public func apply(_ text: String, to target: inout Target) -> Bool { set(&target, text) }
+
+    /// The option's value in `target`, as text.
+    public func value(in target: Target) -> String { get(target) }
+
+    static func format(_ value: Double) -> String {
+        if value == .infinity { return "inf" }
+        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    }
+}
+
+/// The options of one plug-in, declared once: parsing `key=value` lists, errors naming the
+/// option and its allowed values, and help lines with defaults all come from here.
+public struct TypedOptions<Target>: Sendable {
+    /// How errors name the plug-in, e.g. `lax-srpt`.
+    public let owner: String
+    /// The options, in the order help lists them.
+    public let options: [TypedOption<Target>]
+
+    /// Declares the options of `owner`.
+    public init(owner: String, _ options: [TypedOption<Target>]) {
+        self.owner = owner
+        self.options = options
+    }
+
+    /// The option names, comma-separated.
+    public var names: String { options.map(\.name).joined(separator: ", ") }
+
+    /// The option called `name`.
+    public func option(_ name: String) -> TypedOption<Target>? { options.first { $0.name == name } }
+
+    /// `target` with the options of the pairs applied in order; throws naming the first
+    /// unknown option or bad value.
+    public func applying(_ pairs: [(name: String, value: String)], to target: Target) throws -> Target {
+        var result = target
+        for (name, value) in pairs {
+            guard let option = option(name) else {
+                throw DystaError("\(owner) has no option '\(name)' (known: \(names))")
+            }
+            guard option.apply(value, to: &result) else {
+                throw DystaError("\(owner) option '\(name)': '\(value)' is not \(option.expected)")
+            }
+        }
+        return result
+    }
+
+    /// `target` with the options written as `key=value,…` (the text inside a name's brackets).
+    public func parsing(_ text: String, into target: Target) throws -> Target {
+        try applying(try OptionList.parse(text, kind: "\(owner) option"), to: target)
+    }
+
+    /// One help line per option: `name=DEFAULT  help (expected)`, defaults read from `defaults`.
+    public func helpLines(defaults: Target) -> [String] {
+        options.map { "\($0.name)=\($0.value(in: defaults))  \($0.help) (\($0.expected))" }
+    }
+}
