@@ -176,11 +176,12 @@ public enum SVGPlot {
         return values
     }
 
-    /// Ticks of a log axis over [low, high] (> 0): powers of ten, with 2 and 5 when the range is short.
+    /// Ticks of a log axis over [low, high] (> 0): powers of ten, with 2 and 5 when the range
+    /// spans at most four decades (1.4 … 140 would otherwise show only 10 and 100).
     static func logTicks(_ low: Double, _ high: Double) -> [Double] {
         guard low > 0, high > low else { return [low] }
         let decades = Int(floor(log10(low)))...Int(ceil(log10(high)))
-        let steps: [Double] = decades.count <= 3 ? [1, 2, 5] : [1]
+        let steps: [Double] = decades.count <= 4 ? [1, 2, 5] : [1]
         var values: [Double] = []
         for decade in decades {
             for step in steps {

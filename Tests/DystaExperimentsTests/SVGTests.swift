@@ -78,6 +78,10 @@ struct SVGTests {
         #expect(!defined.texts.contains("undefined") && defined.texts.contains("C"))
         // A log-scale scatter says so on its axis.
         #expect(SVGPlot.scatter(title: "S", xLabel: "x", yLabel: "ANTT", series: series, logY: true).contains("ANTT (log scale)"))
+        // Up to four decades (Fig. 12: ANTT 1.6 … 110) the log axis has 2 and 5 between the powers of ten.
+        let wide = [PlotSeries(name: "a", points: [PlotPoint(x: 1, y: 1.6), PlotPoint(x: 2, y: 110)])]
+        let ticks = try #require(SVGInspector.inspect(SVGPlot.scatter(title: "S", xLabel: "x", yLabel: "ANTT", series: wide, logY: true))).texts
+        #expect(["2", "5", "10", "20", "50", "100"].allSatisfy(ticks.contains), "\(ticks)")
     }
 
     @Test func degenerateDataDoesNotBreakTheAxes() throws {
