@@ -96,7 +96,7 @@ let package = Package(
             name: "DystaAcceleratorsTests", dependencies: ["DystaAccelerators", "DystaTestSupport"]),
         .testTarget(
             name: "DystaTracesTests",
-            dependencies: ["DystaTraces", "DystaTestSupport", "DystaBenchmark"]),
+            dependencies: ["DystaTraces", "DystaSimulation", "DystaTestSupport", "DystaBenchmark"]),
         .testTarget(
             name: "DystaSchedulingTests",
             dependencies: ["DystaScheduling", "DystaSimulation", "DystaTestSupport"]),

@@ -8,7 +8,10 @@ let package = Package(
     name: "custom-policy",
     platforms: [.macOS(.v13)],
     dependencies: [
-        // In your own package: .package(url: "<Dysta's repository URL>", from: "<version>").
+        // In your own package (Dysta has no release tags yet, so no `from:` version):
+        //   .package(url: "<Dysta's git URL>", branch: "main")  or  revision: "<commit hash>" to pin one,
+        // and `package: "<the URL's last component without .git>"` in the products below.
+        // docs/extending.md, "Depending on Dysta".
         .package(name: "Dysta", path: "../.."),
     ],
     targets: [

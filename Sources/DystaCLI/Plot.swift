@@ -59,6 +59,8 @@ struct PlotCommand: ParsableCommand {
         let table = try CSVTable(contentsOf: URL(fileURLWithPath: file))
         let plot = SweepPlot(x: x, y: y, series: series, facet: facet, filters: parsedFilters, yScale: yScale, logY: logY, kind: figureKind, title: title)
         let figures = try plot.render(table)
+        // Like sweep and reproduce, plot creates the folder it writes into.
+        try createParentFolder(of: out)
         for (facetValue, svg) in figures {
             let safe = facetValue.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
             let path = facet == nil ? out + ".svg" : out + "-" + String(safe) + ".svg"

@@ -84,7 +84,7 @@ struct Simulate: ParsableCommand {
         valueName: "prefix"))
     var timeline: String?
 
-    @Option(help: ArgumentHelp("Gantt chart window in seconds of simulated time (default: from the first layer to the end of the first 50 layers to start).", valueName: "start,end"))
+    @Option(help: ArgumentHelp("Gantt chart window in seconds of simulated time (default: the busiest 50 layers — of every 50 consecutive layers in start order, the stretch with the most distinct requests, the earliest of equals; the title gives the window in ms).", valueName: "start,end"))
     var timelineWindow: String?
 
     @Option(help: ArgumentHelp("Gantt chart rows: accelerator (default) or request (one row per request, with arrival and deadline marks).", valueName: "rows"))

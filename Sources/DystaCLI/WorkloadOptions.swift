@@ -117,6 +117,22 @@ func write(_ text: String, to path: String?) throws {
     }
 }
 
+/// Creates the folder that will hold `path` (and its parents) when it does not exist yet;
+/// errors name the folder.
+func createParentFolder(of path: String) throws {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+        guard isDirectory.boolValue else { throw DystaError("cannot create the folder: a file is in the way", file: folder.path) }
+        return
+    }
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+        throw DystaError("cannot create the folder", file: folder.path)
+    }
+}
+
 /// Why a file cannot be written: a missing folder, a folder in the way, or permissions.
 func writeFailureReason(_ path: String) -> String {
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

@@ -242,7 +242,7 @@ extension Reproduction {
                         ? "\(Self.workloadTitle(workload)), SLO ×10"
                         : "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ \(formatNumber(Self.load(paperRate: rate, workload: workload))))"
                     let xLabel = grid == "Fig. 15" ? "paper arrival rate, req/s (offered load ρ)" : "SLO multiplier"
-                    try write(SVGPlot.lines(title: title, xLabel: xLabel, yLabel: label, series: series, xTickLabels: xs.map(\.tick), categoricalX: xs.indices.map(Double.init), logY: metric == 1, caption: errorCaption + Self.dodgeNote), name)
+                    try write(SVGPlot.lines(title: title, xLabel: xLabel, yLabel: label, series: series, xTickLabels: xs.map(\.tick), categoricalX: xs.indices.map(Double.init), logY: metric == 1, caption: linesCaption(logY: metric == 1)), name)
                     files.append(name)
                     markdown += Self.figureLink(name, "lax-srpt and the 11 policies, \(grid) \(workload) \(label)") + "\n\n"
                 }

@@ -174,8 +174,14 @@ public struct Reproduction: Sendable {
             : "One seed: no error bars."
     }
 
-    /// Why the lines of a figure are shifted sideways.
-    static let dodgeNote = " Lines are shifted slightly sideways so that equal values stay visible; the ANTT axis is logarithmic."
+    /// Said under a figure whose y axis is logarithmic (every ANTT figure but the bars of Fig. 13).
+    static let logNote = " The ANTT axis is logarithmic."
+
+    /// The caption of a line figure: its error bars, why its lines are shifted sideways and,
+    /// for ANTT, that the axis is logarithmic.
+    func linesCaption(logY: Bool) -> String {
+        errorCaption + " Lines are shifted slightly sideways so that equal values stay visible." + (logY ? Self.logNote : "")
+    }
 
     // MARK: fig12 — trade-off
 
@@ -193,7 +199,7 @@ public struct Reproduction: Sendable {
                     return PlotSeries(name: scheduler, points: [PlotPoint(x: (s[0].mean ?? 0) * 100, y: s[1].mean ?? 0, yError: s[1].halfWidth, xError: s[0].halfWidth.map { $0 * 100 })])
                 }
                 let name = "fig12-\(workload)-rate\(formatNumber(rate)).svg"
-                try write(SVGPlot.scatter(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO violation rate (%)", yLabel: "ANTT", series: series, caption: errorCaption + " Hollow markers shrink with the legend order, so coinciding schedulers show as nested shapes."), name)
+                try write(SVGPlot.scatter(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO violation rate (%)", yLabel: "ANTT", series: series, logY: true, caption: errorCaption + " Hollow markers shrink with the legend order, so coinciding schedulers show as nested shapes." + Self.logNote), name)
                 files.append(name)
                 markdown += Self.figureLink(name, "Fig. 12 \(workload) rate \(formatNumber(rate))") + "\n\n"
                 markdown += "| scheduler | violation % | ANTT |\n| --- | --- | --- |\n"
@@ -263,7 +269,7 @@ public struct Reproduction: Sendable {
                         })
                     }
                     let name = "fig14-\(workload)-rate\(formatNumber(rate))-\(metric == 0 ? "violation" : "antt").svg"
-                    try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO multiplier", yLabel: label, series: series, xTickLabels: slos.map(formatNumber), categoricalX: slos.indices.map(Double.init), logY: metric == 1, caption: errorCaption + Self.dodgeNote), name)
+                    try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), paper rate \(formatNumber(rate)) (ρ = \(formatNumber(load)))", xLabel: "SLO multiplier", yLabel: label, series: series, xTickLabels: slos.map(formatNumber), categoricalX: slos.indices.map(Double.init), logY: metric == 1, caption: linesCaption(logY: metric == 1)), name)
                     files.append(name)
                     markdown += Self.figureLink(name, "Fig. 14 \(workload) \(label)") + "\n\n"
                 }
@@ -311,7 +317,7 @@ public struct Reproduction: Sendable {
                 }
                 let name = "fig15-\(workload)-\(metric == 0 ? "violation" : "antt").svg"
                 let ticks = rates.map { "\(formatNumber($0)) (ρ \(formatNumber(Self.load(paperRate: $0, workload: workload))))" }
-                try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), SLO ×10", xLabel: "paper arrival rate, req/s (offered load ρ)", yLabel: label, series: series, xTickLabels: ticks, categoricalX: rates.indices.map(Double.init), logY: metric == 1, caption: errorCaption + Self.dodgeNote), name)
+                try write(SVGPlot.lines(title: "\(Self.workloadTitle(workload)), SLO ×10", xLabel: "paper arrival rate, req/s (offered load ρ)", yLabel: label, series: series, xTickLabels: ticks, categoricalX: rates.indices.map(Double.init), logY: metric == 1, caption: linesCaption(logY: metric == 1)), name)
                 files.append(name)
                 markdown += Self.figureLink(name, "Fig. 15 \(workload) \(label)") + "\n\n"
             }
@@ -320,6 +326,23 @@ public struct Reproduction: Sendable {
     }
 
     // MARK: fig9 — layer-sparsity correlation
+
+    /// What a Fig. 9 heat map shows, and why a row and column are grey when one is: Pearson r
+    /// is undefined for a layer whose zero fraction is the same in every sample.
+    static func fig9Caption(_ variant: ModelVariant, _ matrix: [[Double?]]) -> String {
+        var caption = "Pearson r over \(variant.sampleCount) samples between the zero fractions of two layers' outputs."
+        let constant = matrix.indices.filter { matrix[$0][$0] == nil }
+        guard !constant.isEmpty else { return caption }
+        let zero = variant.trace.values(.zeroFraction) ?? []
+        let l = variant.layerCount
+        let allZero = constant.allSatisfy { layer in (0..<variant.sampleCount).allSatisfy { zero[$0 * l + layer] == 0 } }
+        let names = constant.map { $0 < variant.layers.count && !variant.layers[$0].name.isEmpty ? "\($0) \(variant.layers[$0].name)" : "\($0)" }
+        caption += " Grey (undefined): layer\(constant.count == 1 ? "" : "s") \(names.joined(separator: ", ")) "
+        caption += allZero
+            ? "never output\(constant.count == 1 ? "s" : "") a zero (no ReLU after \(constant.count == 1 ? "it" : "them")), so \(constant.count == 1 ? "its" : "their") zero fraction does not vary and r is undefined."
+            : "\(constant.count == 1 ? "has" : "have") the same zero fraction in every sample, so r is undefined."
+        return caption
+    }
 
     func fig9() throws -> Section {
         var markdown = "Correlation of layer sparsity (Fig. 9): Pearson r over samples between the zero fractions of every pair of layers.\n\n"
@@ -330,7 +353,7 @@ public struct Reproduction: Sendable {
             for variant in workload.variants where variant.pattern == "dense" {
                 let matrix = layerCorrelationMatrix(variant)
                 let name = "fig9-\(workloadName)-\(variant.architecture).svg"
-                try write(SVGPlot.heatmap(title: "\(variant.architecture) (\(workloadName))", matrix: matrix, axisLabel: "layer"), name)
+                try write(SVGPlot.heatmap(title: "\(variant.architecture) (\(workloadName))", matrix: matrix, axisLabel: "layer", caption: Self.fig9Caption(variant, matrix)), name)
                 files.append(name)
                 let l = variant.layerCount
                 let adjacent = (0..<max(l - 1, 0)).compactMap { matrix[$0][$0 + 1] }

@@ -25,7 +25,7 @@ public struct PlotSeries: Sendable {
 }
 
 /// How one series is drawn: colour, marker and line dash.
-public struct SeriesStyle: Sendable, Equatable {
+public struct SeriesStyle: Sendable, Hashable {
     /// Marker shapes, distinguishable in black and white.
     public enum Marker: String, Sendable, CaseIterable {
         case circle, square, triangle, diamond, triangleDown, cross, plus, star
@@ -48,9 +48,9 @@ public struct SeriesStyle: Sendable, Equatable {
 /// Small, dependency-free SVG charts: line plots, scatter plots, grouped bars and heat maps,
 /// with axis labels, units, legends, error bars and captions. Output is deterministic text.
 ///
-/// Every scheduler has one style (colour, marker, dash) in every figure (``style(for:index:)``);
-/// colours are the colour-blind-safe Okabe–Ito palette, and markers and dashes tell apart
-/// what shares a colour.
+/// Every scheduler has one style (colour, marker, dash) in every figure (``schedulerStyles``),
+/// other series get styles no other series of the figure has (``styles(for:)``); colours are the
+/// colour-blind-safe Okabe–Ito palette, and markers and dashes tell apart what shares a colour.
 public enum SVGPlot {
     /// Colour-blind-friendly palette (Okabe–Ito, then two greys).
     static let palette = [
@@ -77,13 +77,53 @@ public enum SVGPlot {
     /// The colour of series `index` (for series that are not schedulers).
     public static func color(_ index: Int) -> String { palette[index % palette.count] }
 
-    /// The style of a series: the scheduler's own when `name` is one (options in brackets
-    /// ignored), else by position.
-    public static func style(for name: String, index: Int) -> SeriesStyle {
-        let base = name.split(separator: "[").first.map(String.init) ?? name
-        if let style = schedulerStyles[base] { return style }
+    /// The fixed style of a scheduler (options in brackets ignored), or nil for another series.
+    public static func schedulerStyle(_ name: String) -> SeriesStyle? {
+        schedulerStyles[name.split(separator: "[").first.map(String.init) ?? name]
+    }
+
+    /// Line dashes of the style sequence: solid, dashed, dotted, dash-dot, then ever longer dashes.
+    static func dash(round: Int) -> String? {
+        let named: [String?] = [nil, "6 3", "2 3", "8 3 2 3"]
+        return round < named.count ? named[round] : "\(round + 6) 3"
+    }
+
+    /// Entry `k` of the style sequence for series that are not schedulers: colour `k mod 10`,
+    /// marker `k mod 8`, dash `k / 40`. The first 40 entries are the 40 distinct (colour, marker)
+    /// pairs with `k mod 10` and `k mod 8` (10 and 8 have lcm 40), so consecutive entries differ
+    /// in both; each further round of 40 repeats them with the next dash, and dashes never run
+    /// out (``dash(round:)``), so no (colour, marker, dash) comes twice, however long.
+    public static func sequenceStyle(_ k: Int) -> SeriesStyle {
         let markers = SeriesStyle.Marker.allCases
-        return SeriesStyle(color: color(index), marker: markers[index % markers.count])
+        return SeriesStyle(color: palette[k % palette.count], marker: markers[k % markers.count], dash: dash(round: k / 40))
+    }
+
+    /// The styles of the series of one figure, in order. A scheduler keeps its fixed style
+    /// (``schedulerStyles``; a second series of the same scheduler with other options counts as
+    /// another series). Every other series (a user's policy, a workload, a sweep value) takes the
+    /// first entry of ``sequenceStyle(_:)`` that no other series of the figure has, preferring
+    /// one whose colour and marker are both unused in the figure, then one whose colour is unused
+    /// (bars show only the colour), then one whose marker is unused. So no two series of a figure
+    /// share a style, they share neither colour nor marker while the figure leaves one free, and
+    /// the same list of names gets the same styles in every figure.
+    public static func styles(for names: [String]) -> [SeriesStyle] {
+        var taken = Set<SeriesStyle>()
+        var styles: [SeriesStyle?] = names.map { name in
+            guard let style = schedulerStyle(name), taken.insert(style).inserted else { return nil }
+            return style
+        }
+        for index in names.indices where styles[index] == nil {
+            let colours = Set(taken.map(\.color)), markers = Set(taken.map(\.marker))
+            let cycle = (0..<40).map(sequenceStyle).filter { !taken.contains($0) }
+            let style =
+                cycle.first { !colours.contains($0.color) && !markers.contains($0.marker) }
+                ?? cycle.first { !colours.contains($0.color) } ?? cycle.first { !markers.contains($0.marker) }
+                // At most `taken.count` entries are taken, so one of the first `taken.count + 1` is free.
+                ?? (0...taken.count).lazy.map(sequenceStyle).first { !taken.contains($0) }!
+            styles[index] = style
+            taken.insert(style)
+        }
+        return styles.map { $0! }
     }
 
     /// A marker centred at (x, y).
@@ -136,11 +176,12 @@ public enum SVGPlot {
         return values
     }
 
-    /// Ticks of a log axis over [low, high] (> 0): powers of ten, with 2 and 5 when the range is short.
+    /// Ticks of a log axis over [low, high] (> 0): powers of ten, with 2 and 5 when the range
+    /// spans at most four decades (1.4 … 140 would otherwise show only 10 and 100).
     static func logTicks(_ low: Double, _ high: Double) -> [Double] {
         guard low > 0, high > low else { return [low] }
         let decades = Int(floor(log10(low)))...Int(ceil(log10(high)))
-        let steps: [Double] = decades.count <= 3 ? [1, 2, 5] : [1]
+        let steps: [Double] = decades.count <= 4 ? [1, 2, 5] : [1]
         var values: [Double] = []
         for decade in decades {
             for step in steps {
@@ -244,12 +285,12 @@ public enum SVGPlot {
         return (svg, mapX, mapY)
     }
 
-    static func legend(_ frame: Frame, names: [String], marker: Bool = true, line: Bool = true) -> String {
+    static func legend(_ frame: Frame, names: [String], styles: [SeriesStyle], marker: Bool = true, line: Bool = true) -> String {
         var svg = ""
         let x = frame.left + frame.plotWidth + 14
         for (index, name) in names.enumerated() {
             let y = frame.top + 10 + Double(index) * 18
-            let style = style(for: name, index: index)
+            let style = styles[index]
             if marker {
                 if line {
                     let dash = style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
@@ -286,10 +327,11 @@ public enum SVGPlot {
     ///
     /// With `categoricalX` the series are dodged: each is shifted by a small, fixed fraction of
     /// a category so that equal values stay visible side by side. `logY` nil chooses a log
-    /// axis when the positive values span more than 30×.
+    /// axis when the positive values span more than 30×. `styles` (one per series) keep series
+    /// in the styles of another figure; nil: ``styles(for:)`` of the series' names.
     public static func lines(
         title: String, xLabel: String, yLabel: String, series: [PlotSeries], xTickLabels: [String]? = nil,
-        categoricalX: [Double]? = nil, logY: Bool? = false, caption: String? = nil
+        categoricalX: [Double]? = nil, logY: Bool? = false, caption: String? = nil, styles: [SeriesStyle]? = nil
     ) -> String {
         let frame = Frame(caption: caption)
         let allX = series.flatMap { $0.points.map(\.x) }
@@ -307,8 +349,9 @@ public enum SVGPlot {
             frame, xRange: xRange, yRange: yRange, xLabel: xLabel + (useLog ? "" : ""), yLabel: yLabel + (useLog ? " (log scale)" : ""),
             xTicks: categoricalX, xTickLabels: xTickLabels, logY: useLog)
         var svg = header(frame, title: title) + axesSVG
+        let styles = styles ?? Self.styles(for: series.map(\.name))
         for (index, item) in series.enumerated() {
-            let style = style(for: item.name, index: index)
+            let style = styles[index]
             let shift = (Double(index) - Double(series.count - 1) / 2) * dodge
             let path = item.points.map { "\(f(mapX($0.x + shift))),\(f(mapY($0.y)))" }.joined(separator: " ")
             let dash = style.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
@@ -323,7 +366,7 @@ public enum SVGPlot {
             }
             svg += "</g>\n"
         }
-        return svg + legend(frame, names: series.map(\.name)) + "</svg>\n"
+        return svg + legend(frame, names: series.map(\.name), styles: styles) + "</svg>\n"
     }
 
     /// A log axis range covering the positive values (with a little room).
@@ -336,16 +379,22 @@ public enum SVGPlot {
     /// A scatter plot: one point (with x and y error bars) per series and point.
     ///
     /// Markers are hollow and shrink with the series index, so points that coincide show as
-    /// nested shapes instead of hiding each other.
-    public static func scatter(title: String, xLabel: String, yLabel: String, series: [PlotSeries], caption: String? = nil) -> String {
+    /// nested shapes instead of hiding each other. With `logY` the y axis is logarithmic (error
+    /// bars reaching 0 or below end at the axis).
+    public static func scatter(
+        title: String, xLabel: String, yLabel: String, series: [PlotSeries], logY: Bool = false, caption: String? = nil
+    ) -> String {
         let frame = Frame(caption: caption)
         let allX = series.flatMap { $0.points.flatMap { [$0.x - ($0.xError ?? 0), $0.x + ($0.xError ?? 0)] } }
         let allY = series.flatMap { $0.points.flatMap { [$0.y - ($0.yError ?? 0), $0.y + ($0.yError ?? 0)] } }
+        let yRange = logY ? logRange(series.flatMap { $0.points.map(\.y) } + allY) : range(allY, includeZero: true)
         let (axesSVG, mapX, mapY) = axes(
-            frame, xRange: range(allX, includeZero: true), yRange: range(allY, includeZero: true), xLabel: xLabel, yLabel: yLabel)
+            frame, xRange: range(allX, includeZero: true), yRange: yRange, xLabel: xLabel, yLabel: yLabel + (logY ? " (log scale)" : ""),
+            logY: logY)
         var svg = header(frame, title: title) + axesSVG
+        let styles = styles(for: series.map(\.name))
         for (index, item) in series.enumerated() {
-            let style = style(for: item.name, index: index)
+            let style = styles[index]
             svg += "<g class=\"series\" data-name=\"\(escape(item.name))\">\n"
             for point in item.points {
                 let x = mapX(point.x), y = mapY(point.y)
@@ -360,11 +409,14 @@ public enum SVGPlot {
             }
             svg += "</g>\n"
         }
-        return svg + legend(frame, names: series.map(\.name), line: false) + "</svg>\n"
+        return svg + legend(frame, names: series.map(\.name), styles: styles, line: false) + "</svg>\n"
     }
 
-    /// Grouped bars: one group per category, one bar per series, with error bars.
-    public static func bars(title: String, yLabel: String, categories: [String], series: [PlotSeries], caption: String? = nil) -> String {
+    /// Grouped bars: one group per category, one bar per series, with error bars; `styles` as
+    /// in ``lines(title:xLabel:yLabel:series:xTickLabels:categoricalX:logY:caption:styles:)``.
+    public static func bars(
+        title: String, yLabel: String, categories: [String], series: [PlotSeries], caption: String? = nil, styles: [SeriesStyle]? = nil
+    ) -> String {
         let frame = Frame(caption: caption)
         let allY = series.flatMap { $0.points.map { $0.y + ($0.yError ?? 0) } }
         let positions = categories.indices.map(Double.init)
@@ -374,8 +426,9 @@ public enum SVGPlot {
         var svg = header(frame, title: title) + axesSVG
         let groupWidth = frame.plotWidth / Double(max(categories.count, 1)) * 0.8
         let barWidth = groupWidth / Double(max(series.count, 1))
+        let styles = styles ?? Self.styles(for: series.map(\.name))
         for (index, item) in series.enumerated() {
-            let c = style(for: item.name, index: index).color
+            let c = styles[index].color
             svg += "<g class=\"series\" data-name=\"\(escape(item.name))\">\n"
             for point in item.points {
                 let x = mapX(point.x) - groupWidth / 2 + barWidth * Double(index)
@@ -387,24 +440,34 @@ public enum SVGPlot {
             }
             svg += "</g>\n"
         }
-        return svg + legend(frame, names: series.map(\.name), marker: false) + "</svg>\n"
+        return svg + legend(frame, names: series.map(\.name), styles: styles, marker: false) + "</svg>\n"
     }
 
-    /// A heat map of a square matrix in [−1, 1] (e.g. correlations), blue (−1) – white – red (+1).
-    public static func heatmap(title: String, matrix: [[Double?]], axisLabel: String) -> String {
+    /// The colour of a heat-map cell whose value is undefined (nil or not finite).
+    static let undefinedShade = "#cccccc"
+
+    /// A heat map of a square matrix in [−1, 1] (e.g. correlations), blue (−1) – white – red (+1),
+    /// with `axisLabel` on both axes, a colour bar, a grey "undefined" key when a cell is nil,
+    /// and an optional caption under the chart.
+    public static func heatmap(title: String, matrix: [[Double?]], axisLabel: String, caption: String? = nil) -> String {
         let n = matrix.count
         let cell = min(22.0, 440.0 / Double(max(n, 1)))
         let left = 60.0, top = 44.0
         let size = cell * Double(n)
-        let width = left + size + 110, height = top + size + 50
+        let width = max(left + size + 110, 300)
+        let captionLines = caption.map { Frame.wrap($0, width: Int((width - 24) / 5.6)) } ?? []
+        let height = top + size + 50 + Double(captionLines.count) * 14
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="11">
             <rect width="100%" height="100%" fill="white"/>
             <text x="\(f(left + size / 2))" y="22" text-anchor="middle" font-size="14" font-weight="bold">\(escape(title))</text>
 
             """
+        for (index, line) in captionLines.enumerated() {
+            svg += "<text x=\"12\" y=\"\(f(top + size + 54 + Double(index) * 14))\" font-size=\"10\" fill=\"#333333\">\(escape(line))</text>\n"
+        }
         func shade(_ value: Double?) -> String {
-            guard let value, value.isFinite else { return "#cccccc" }
+            guard let value, value.isFinite else { return undefinedShade }
             let v = max(-1, min(1, value))
             let r = v >= 0 ? 255 : Int(255 * (1 + v)), b = v <= 0 ? 255 : Int(255 * (1 - v)), g = Int(255 * (1 - abs(v)))
             return String(format: "#%02X%02X%02X", r, g, b)
@@ -420,6 +483,8 @@ public enum SVGPlot {
             svg += "<text x=\"\(f(left + (Double(i) + 0.5) * cell))\" y=\"\(f(top + size + 14))\" text-anchor=\"middle\">\(i)</text>\n"
         }
         svg += "<text x=\"\(f(left + size / 2))\" y=\"\(f(top + size + 34))\" text-anchor=\"middle\">\(escape(axisLabel))</text>\n"
+        let cy = top + size / 2
+        svg += "<text x=\"18\" y=\"\(f(cy))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f(cy)))\">\(escape(axisLabel))</text>\n"
         // Colour bar.
         let barX = left + size + 24
         for k in 0..<20 {
@@ -429,6 +494,10 @@ public enum SVGPlot {
         svg += "<text x=\"\(f(barX + 18))\" y=\"\(f(top + 8))\">+1</text>\n"
         svg += "<text x=\"\(f(barX + 18))\" y=\"\(f(top + size / 2 + 4))\">0</text>\n"
         svg += "<text x=\"\(f(barX + 18))\" y=\"\(f(top + size))\">−1</text>\n"
+        if matrix.contains(where: { $0.contains { !($0?.isFinite ?? false) } }) {
+            svg += "<rect x=\"\(f(barX))\" y=\"\(f(top + size + 8))\" width=\"14\" height=\"10\" fill=\"\(undefinedShade)\"/>\n"
+            svg += "<text x=\"\(f(barX + 18))\" y=\"\(f(top + size + 17))\">undefined</text>\n"
+        }
         return svg + "</svg>\n"
     }
 }

@@ -243,14 +243,32 @@ public enum TimelineOutput {
     /// Most rows of a chart by request.
     public static let maximumGanttRequests = 400
 
-    /// The default Gantt window (s): from the first layer (with the decision delay and switch
-    /// cost before it) to the end of the last of the first ``defaultWindowLayers`` layers to start.
+    /// The default Gantt window (s): the busiest stretch of ``defaultWindowLayers`` layers.
+    /// Of every run of that many consecutive layers in start order, the one that holds the most
+    /// distinct requests (the earliest of equals) — where the scheduler switches between
+    /// requests most, preempts and interleaves, which is what a chart is for; the first layers
+    /// of a run mostly show one or two requests with an empty queue. The window goes from that
+    /// run's first layer (with the decision delay and switch cost before it) to the end of its
+    /// last; other layers that overlap it are drawn too.
     public static func defaultWindow(_ timeline: Timeline) -> (start: Double, end: Double) {
         let layers = timeline.layers()
         guard !layers.isEmpty else { return (0, 0) }
-        let first = layers.indices.sorted { (layers[$0].start, $0) < (layers[$1].start, $1) }.prefix(defaultWindowLayers)
-        let start = first.map { layers[$0].start - layers[$0].decisionDelay - layers[$0].switchCost }.min()!
-        let end = first.map { layers[$0].end }.max()!
+        let order = layers.indices.sorted { (layers[$0].start, $0) < (layers[$1].start, $1) }
+        let width = min(defaultWindowLayers, order.count)
+        // Slide the run over the layers, counting the layers of each request in it.
+        var count: [Int: Int] = [:]
+        for index in order.prefix(width) { count[layers[index].position, default: 0] += 1 }
+        var best = (first: 0, requests: count.count)
+        for first in stride(from: 1, through: order.count - width, by: 1) {
+            let leaving = layers[order[first - 1]].position, entering = layers[order[first + width - 1]].position
+            count[leaving]! -= 1
+            if count[leaving] == 0 { count[leaving] = nil }
+            count[entering, default: 0] += 1
+            if count.count > best.requests { best = (first, count.count) }
+        }
+        let run = order[best.first..<(best.first + width)]
+        let start = run.map { layers[$0].start - layers[$0].decisionDelay - layers[$0].switchCost }.min()!
+        let end = run.map { layers[$0].end }.max()!
         return (max(0, start), end)
     }
 

@@ -67,6 +67,18 @@ public struct SweepPlot: Sendable {
             rowsByFacet[key, default: []].append(row)
         }
         guard !facets.isEmpty else { throw DystaError("no row matches the filters", file: table.path) }
+        /// The series names of `rows`, in order of first appearance.
+        func seriesNames(_ rows: [Int]) -> [String] {
+            var names: [String] = []
+            for row in rows {
+                let name = seriesColumn.map { table[row: row, column: $0] } ?? y
+                if !names.contains(name) { names.append(name) }
+            }
+            return names
+        }
+        // One style per series name over all facets, so a series looks the same in each figure.
+        let allNames = seriesNames(facets.flatMap { rowsByFacet[$0]! })
+        let styleOf = Dictionary(uniqueKeysWithValues: zip(allNames, SVGPlot.styles(for: allNames)))
         var figures: [(String, String)] = []
         for facetValue in facets {
             let rows = rowsByFacet[facetValue]!
@@ -74,13 +86,8 @@ public struct SweepPlot: Sendable {
             var xValues: [String] = []
             for row in rows where !xValues.contains(table[row: row, column: xColumn]) { xValues.append(table[row: row, column: xColumn]) }
             if xValues.allSatisfy({ Double($0) != nil }) { xValues.sort { Double($0)! < Double($1)! } }
-            var seriesNames: [String] = []
-            for row in rows {
-                let name = seriesColumn.map { table[row: row, column: $0] } ?? y
-                if !seriesNames.contains(name) { seriesNames.append(name) }
-            }
             var plotted: [PlotSeries] = []
-            for name in seriesNames {
+            for name in seriesNames(rows) {
                 var points: [PlotPoint] = []
                 for row in rows where (seriesColumn.map { table[row: row, column: $0] } ?? y) == name {
                     let value = try table.number(row: row, column: yColumn) * yScale
@@ -105,10 +112,11 @@ public struct SweepPlot: Sendable {
             case .lines:
                 figures.append((facetValue, SVGPlot.lines(
                     title: heading.isEmpty ? "\(y) by \(x)" : heading, xLabel: x, yLabel: label, series: plotted, xTickLabels: xValues,
-                    categoricalX: xValues.indices.map(Double.init), logY: logY, caption: caption)))
+                    categoricalX: xValues.indices.map(Double.init), logY: logY, caption: caption, styles: plotted.map { styleOf[$0.name]! })))
             case .bars:
                 figures.append((facetValue, SVGPlot.bars(
-                    title: heading.isEmpty ? "\(y) by \(x)" : heading, yLabel: label, categories: xValues, series: plotted, caption: caption)))
+                    title: heading.isEmpty ? "\(y) by \(x)" : heading, yLabel: label, categories: xValues, series: plotted, caption: caption,
+                    styles: plotted.map { styleOf[$0.name]! })))
             }
         }
         return figures

@@ -351,3 +351,22 @@ struct ParallelSimulateTests {
 func dystaIn(_ directory: URL, _ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
     try run(executable: "dysta", arguments, in: directory)
 }
+
+@Suite("dysta plot on the command line")
+struct PlotCLITests {
+    /// Like sweep and reproduce, plot creates the folder of --out (and its parents).
+    @Test func plotCreatesTheFolderOfItsOutput() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let csv = directory.appendingPathComponent("summary.csv")
+        try Data("load,scheduler,antt\n0.5,fcfs,2\n0.5,dysta,1.5\n0.8,fcfs,4\n0.8,dysta,2\n".utf8).write(to: csv)
+        let out = directory.appendingPathComponent("figures/new").appendingPathComponent("antt").path
+        let result = try dysta(["plot", csv.path, "--x", "load", "--y", "antt", "--series", "scheduler", "--out", out])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(FileManager.default.fileExists(atPath: out + ".svg"))
+        // A file where the folder should be is named.
+        let blocked = directory.appendingPathComponent("summary.csv/antt").path
+        let refused = try dysta(["plot", csv.path, "--x", "load", "--y", "antt", "--series", "scheduler", "--out", blocked])
+        #expect(refused.status != 0 && refused.err.contains("a file is in the way"), "\(refused.err)")
+    }
+}

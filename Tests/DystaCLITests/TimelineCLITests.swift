@@ -204,6 +204,34 @@ struct TimelineCLITests {
         #expect(svg.texts.contains("decision delay"))
     }
 
+    /// The default window is the busiest stretch of 50 layers: of every 50 consecutive layers
+    /// in start order, the first with the most distinct requests.
+    @Test func theDefaultWindowIsTheBusiestFiftyLayers() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let prefix = directory.appendingPathComponent("busy").path
+        let result = try dysta(Self.base + ["--schedulers", "dysta", "--timeline", prefix, "--timeline-by", "request"])
+        #expect(result.status == 0, "\(result.err)")
+        // Layers in start order (ties: engine order), as (request, start, end, delay + switch).
+        let layers = try csvRows(prefix + "-layers.csv").rows.enumerated()
+            .map { (row: $0.offset, request: $0.element[0], start: Double($0.element[7])!, end: Double($0.element[8])!, before: Double($0.element[9])! + Double($0.element[10])!) }
+            .sorted { ($0.start, $0.row) < ($1.start, $1.row) }
+        let runs = (0...(layers.count - 50)).map { Set(layers[$0..<($0 + 50)].map(\.request)).count }
+        let busiest = runs.firstIndex(of: runs.max()!)!
+        #expect(runs.max()! > runs[0], "the first 50 layers are not the busiest here: the test shows nothing")
+        let run = layers[busiest..<(busiest + 50)]
+        let expected = (max(0, run.map { $0.start - $0.before }.min()!) * 1000, run.map(\.end).max()! * 1000)
+        let (error, svg) = try SVGCollector.parse(prefix + "-gantt.svg")
+        #expect(error == nil)
+        // The title ends with ": START–END ms".
+        let title = try #require(svg.texts.first { $0.hasSuffix(" ms") && $0.contains("seed 3: ") })
+        let bounds = title.split(separator: " ").dropLast().last!.split(separator: "–").map { Double($0)! }
+        #expect(abs(bounds[0] - expected.0) < 0.0011 && abs(bounds[1] - expected.1) < 0.0011, "\(title) against \(expected)")
+        // Every request of the run has its row.
+        let rows = Set(svg.texts.filter { $0.hasPrefix("#") }.map { String($0.dropFirst().prefix { $0 != " " }) })
+        #expect(rows.isSuperset(of: Set(run.map(\.request))))
+    }
+
     /// A chosen window: bars are clipped to it, one row per request, title in ms.
     @Test func windowAndRowsByRequest() throws {
         let directory = try Fixtures.temporaryDirectory()

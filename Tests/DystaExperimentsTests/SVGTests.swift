@@ -74,7 +74,16 @@ struct SVGTests {
         #expect(bars.texts.contains("a") && bars.texts.contains("b"))
         let heat = try #require(SVGInspector.inspect(SVGPlot.heatmap(title: "H", matrix: [[1, 0.5], [0.5, nil]], axisLabel: "layer")))
         #expect(heat.elements["rect", default: 0] >= 4 + 20)
-        #expect(heat.texts.contains("layer"))
+        #expect(heat.texts.filter { $0 == "layer" }.count == 2, "both axes are labelled")
+        #expect(heat.texts.contains("undefined"), "a nil cell is explained by a key")
+        let defined = try #require(SVGInspector.inspect(SVGPlot.heatmap(title: "H", matrix: [[1, 0.5], [0.5, 1]], axisLabel: "layer", caption: "C")))
+        #expect(!defined.texts.contains("undefined") && defined.texts.contains("C"))
+        // A log-scale scatter says so on its axis.
+        #expect(SVGPlot.scatter(title: "S", xLabel: "x", yLabel: "ANTT", series: series, logY: true).contains("ANTT (log scale)"))
+        // Up to four decades (Fig. 12: ANTT 1.6 … 110) the log axis has 2 and 5 between the powers of ten.
+        let wide = [PlotSeries(name: "a", points: [PlotPoint(x: 1, y: 1.6), PlotPoint(x: 2, y: 110)])]
+        let ticks = try #require(SVGInspector.inspect(SVGPlot.scatter(title: "S", xLabel: "x", yLabel: "ANTT", series: wide, logY: true))).texts
+        #expect(["2", "5", "10", "20", "50", "100"].allSatisfy(ticks.contains), "\(ticks)")
     }
 
     @Test func degenerateDataDoesNotBreakTheAxes() throws {
@@ -87,15 +96,63 @@ struct SVGTests {
 
 @Suite("Figure styles and dysta plot")
 struct FigureStyleTests {
-    @Test func everySchedulerKeepsOneDistinctStyleInEveryFigure() {
-        let names = ["fcfs", "sjf", "sjf-sparse", "prema", "prema-sparse", "planaria", "sdrm3", "sdrm3-sparse", "dysta", "dysta-naive", "dysta-oracle", "dysta-hw"]
-        let styles = names.map { SVGPlot.style(for: $0, index: 0) }
-        #expect(Set(styles.map { "\($0.color)|\($0.marker)|\($0.dash ?? "")" }).count == names.count)
-        // The index does not matter for a scheduler; options in brackets keep the base style.
-        #expect(SVGPlot.style(for: "dysta", index: 7) == SVGPlot.style(for: "dysta", index: 0))
-        #expect(SVGPlot.style(for: "dysta-hw[preset=w16]", index: 3) == SVGPlot.style(for: "dysta-hw", index: 0))
+    @Test func everySchedulerKeepsOneDistinctStyleInEveryFigure() throws {
+        let names = ["fcfs", "sjf", "sjf-sparse", "prema", "prema-sparse", "planaria", "sdrm3", "sdrm3-sparse", "dysta", "dysta-naive", "dysta-oracle", "dysta-hw", "lax-srpt"]
+        let styles = try names.map { try #require(SVGPlot.schedulerStyle($0)) }
+        #expect(Set(styles).count == names.count)
+        // The position does not matter for a scheduler; options in brackets keep the base style.
+        #expect(SVGPlot.styles(for: ["fcfs", "sjf", "dysta"])[2] == SVGPlot.styles(for: ["dysta"])[0])
+        #expect(SVGPlot.schedulerStyle("dysta-hw[preset=w16]") == SVGPlot.schedulerStyle("dysta-hw"))
+        #expect(SVGPlot.styles(for: names) == styles)
         // FCFS and Dysta are not two blues any more.
-        #expect(SVGPlot.style(for: "fcfs", index: 0).color != SVGPlot.style(for: "dysta", index: 1).color)
+        #expect(SVGPlot.schedulerStyle("fcfs")!.color != SVGPlot.schedulerStyle("dysta")!.color)
+    }
+
+    /// A user's policy (or any series that is not a scheduler) never takes the style of another
+    /// series in the figure, and takes neither its colour nor its marker while one is free.
+    @Test func otherSeriesGetStylesNoOtherSeriesOfTheFigureHas() {
+        let mine = SVGPlot.styles(for: ["dysta", "my-policy"])
+        #expect(mine[0] == SVGPlot.schedulerStyle("dysta"))
+        #expect(mine[1].marker != mine[0].marker && mine[1].color != mine[0].color)
+        // Among the schedulers of `dysta reproduce`, a user's policy takes the free colour and marker.
+        let compared = ["fcfs", "sjf", "prema", "planaria", "sdrm3", "dysta", "dysta-oracle", "mine"]
+        let styles = SVGPlot.styles(for: compared)
+        #expect(!styles.dropLast().contains { $0.color == styles.last!.color || $0.marker == styles.last!.marker })
+        // Two runs of one scheduler with other options are two series.
+        let hw = SVGPlot.styles(for: ["dysta-hw[preset=w16]", "dysta-hw[preset=w32]"])
+        #expect(hw[0] == SVGPlot.schedulerStyle("dysta-hw") && hw[1] != hw[0])
+        // Any number of series: no style twice (here past the 40 colour-marker pairs and the named dashes).
+        for count in [2, 9, 41, 200] {
+            let many = SVGPlot.styles(for: ["dysta", "fcfs"] + (0..<count).map { "policy-\($0)" })
+            #expect(Set(many).count == many.count, "\(count) series")
+        }
+        // The first ten differ in colour, the first eight in marker as well.
+        let ten = SVGPlot.styles(for: (0..<10).map { "p\($0)" })
+        #expect(Set(ten.map(\.color)).count == 10 && Set(ten.prefix(8).map(\.marker)).count == 8)
+        // Figures without schedulers keep the styles they had (colour and marker by position).
+        #expect(ten.map(\.color) == (0..<10).map(SVGPlot.color) && ten.allSatisfy { $0.dash == nil })
+        // The same names give the same styles in every figure.
+        #expect(SVGPlot.styles(for: compared) == styles)
+    }
+
+    /// dysta plot gives a series one style in all facets, also where an earlier series is missing.
+    @Test func plotKeepsASeriesStyleAcrossFacets() throws {
+        let csv = "slo,load,scheduler,antt\n10,0.5,mine,2\n10,0.5,yours,3\n50,0.5,yours,1.5\n"
+        let figures = try SweepPlot(x: "load", y: "antt", series: "scheduler", facet: "slo").render(try CSVTable(data: Data(csv.utf8), path: "s.csv"))
+        let yours = SVGPlot.styles(for: ["mine", "yours"])[1]
+        for figure in figures {
+            let group = try #require(figure.svg.components(separatedBy: "data-name=\"yours\"").dropFirst().first?.components(separatedBy: "</g>").first)
+            #expect(group.contains("<polyline") && group.contains("stroke=\"\(yours.color)\""), "facet \(figure.facet)")
+        }
+        #expect(SVGPlot.styles(for: ["yours"])[0] != yours, "without the facets' names 'yours' would change style")
+    }
+
+    /// The legend shows each series in the style it is drawn with.
+    @Test func theLegendDrawsTheStylesOfTheSeries() throws {
+        let series = ["dysta", "mine"].map { PlotSeries(name: $0, points: [PlotPoint(x: 0, y: 1), PlotPoint(x: 1, y: 2)]) }
+        let svg = SVGPlot.lines(title: "t", xLabel: "x", yLabel: "y", series: series, categoricalX: [0, 1])
+        let mine = SVGPlot.styles(for: ["dysta", "mine"])[1]
+        #expect(svg.components(separatedBy: "stroke=\"\(mine.color)\"").count - 1 >= 3, "the line, a marker and the legend")
     }
 
     @Test func overlappingLinesAreDodgedAndWideRangesGoLog() {
