@@ -255,7 +255,8 @@ def timeline(
     workload : str, optional
         As in :func:`simulate`; every other keyword of :func:`simulate` is accepted too.
     window : (start, end), optional
-        The Gantt chart's window in seconds of simulated time.
+        The Gantt chart's window in seconds of simulated time (default: the busiest 50 layers,
+        as ``dysta simulate --timeline`` chooses it).
     rows : {"accelerator", "request"}, optional
         One Gantt row per accelerator (default) or per request.
 
