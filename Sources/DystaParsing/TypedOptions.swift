@@ -29,72 +29,62 @@ public struct TypedOption<Target>: Sendable {
         self.get = get
     }
 
+    /// An option stored at `keyPath`: `parse` turns the text into a value (nil: not one),
+    /// `format` writes it back.
+    public static func value<Value>(
+        _ name: String, _ keyPath: WritableKeyPath<Target, Value> & Sendable, expected: String, help: String,
+        parse: @escaping @Sendable (String) -> Value?, format: @escaping @Sendable (Value) -> String
+    ) -> TypedOption {
+        TypedOption(
+            name, expected: expected, help: help,
+            set: { target, text in
+                guard let value = parse(text) else { return false }
+                target[keyPath: keyPath] = value
+                return true
+            },
+            get: { format($0[keyPath: keyPath]) })
+    }
+
     /// A real number with a lower bound (and optionally `inf`).
     public static func number(
         _ name: String, _ keyPath: WritableKeyPath<Target, Double> & Sendable, atLeast minimum: Double = 0,
         allowsInfinity: Bool = false, help: String
     ) -> TypedOption {
         let bound = minimum == 0 ? "0" : "\(minimum)"
-        return TypedOption(
-            name, expected: "a number ≥ \(bound)" + (allowsInfinity ? " or inf" : ""), help: help,
-            set: { target, text in
-                guard let value = Double(text), !value.isNaN, value >= minimum, allowsInfinity || value.isFinite else { return false }
-                target[keyPath: keyPath] = value
-                return true
-            },
-            get: { TypedOption.format($0[keyPath: keyPath]) })
+        return value(
+            name, keyPath, expected: "a number ≥ \(bound)" + (allowsInfinity ? " or inf" : ""), help: help,
+            parse: { text in
+                guard let value = Double(text), !value.isNaN, value >= minimum, allowsInfinity || value.isFinite else { return nil }
+                return value
+            }, format: format)
     }
 
     /// An integer in a range.
     public static func integer(
         _ name: String, _ keyPath: WritableKeyPath<Target, Int> & Sendable, in range: ClosedRange<Int>, help: String
     ) -> TypedOption {
-        TypedOption(
-            name, expected: "an integer \(range.lowerBound) … \(range.upperBound)", help: help,
-            set: { target, text in
-                guard let value = Int(text), range.contains(value) else { return false }
-                target[keyPath: keyPath] = value
-                return true
-            },
-            get: { String($0[keyPath: keyPath]) })
+        value(
+            name, keyPath, expected: "an integer \(range.lowerBound) … \(range.upperBound)", help: help,
+            parse: { Int($0).flatMap { range.contains($0) ? $0 : nil } }, format: { String($0) })
     }
 
     /// An integer (ranges that depend on other options are checked by the target itself).
     public static func integer(_ name: String, _ keyPath: WritableKeyPath<Target, Int> & Sendable, help: String) -> TypedOption {
-        TypedOption(
-            name, expected: "an integer", help: help,
-            set: { target, text in
-                guard let value = Int(text) else { return false }
-                target[keyPath: keyPath] = value
-                return true
-            },
-            get: { String($0[keyPath: keyPath]) })
+        value(name, keyPath, expected: "an integer", help: help, parse: { Int($0) }, format: { String($0) })
     }
 
     /// `true` or `false`.
     public static func flag(_ name: String, _ keyPath: WritableKeyPath<Target, Bool> & Sendable, help: String) -> TypedOption {
-        TypedOption(
-            name, expected: "true or false", help: help,
-            set: { target, text in
-                guard let value = Bool(text) else { return false }
-                target[keyPath: keyPath] = value
-                return true
-            },
-            get: { String($0[keyPath: keyPath]) })
+        value(name, keyPath, expected: "true or false", help: help, parse: { Bool($0) }, format: { String($0) })
     }
 
     /// One of a fixed set of words.
-    public static func choice<Value: RawRepresentable & CaseIterable & Sendable>(
-        _ name: String, _ keyPath: WritableKeyPath<Target, Value> & Sendable, help: String
-    ) -> TypedOption where Value.RawValue == String {
-        TypedOption(
-            name, expected: "one of " + Value.allCases.map(\.rawValue).joined(separator: ", "), help: help,
-            set: { target, text in
-                guard let value = Value(rawValue: text) else { return false }
-                target[keyPath: keyPath] = value
-                return true
-            },
-            get: { $0[keyPath: keyPath].rawValue })
+    public static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ keyPath: WritableKeyPath<Target, Choice> & Sendable, help: String
+    ) -> TypedOption where Choice.RawValue == String {
+        value(
+            name, keyPath, expected: "one of " + Choice.allCases.map(\.rawValue).joined(separator: ", "), help: help,
+            parse: { Choice(rawValue: $0) }, format: { $0.rawValue })
     }
 
     /// Sets the option on `target`; false when `text` is not one of its values.

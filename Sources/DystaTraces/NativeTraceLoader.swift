@@ -212,8 +212,11 @@ public enum NativeTraceLoader {
             expectedLayers: layers.count)
         var columns: [TraceColumn: [Double]] = [:]
         _ = try table.requiredColumn(TraceColumn.zeroFraction.name)
+        // A model whose layers are all opaque is known only through its trace (the `table`
+        // latency model reads its `latency` column): the accelerator models' columns are optional.
         let required: [TraceColumn] =
-            kind == .attention ? [.density, .loadBalance, .seqLen] : [.macs, .nnzColumns]
+            layers.allSatisfy { $0.kind == .opaque } ? []
+            : kind == .attention ? [.density, .loadBalance, .seqLen] : [.macs, .nnzColumns]
         for column in required { _ = try table.requiredColumn(column.name) }
         for (column, check) in knownColumns {
             guard let index = table.optionalColumn(column.name) else { continue }

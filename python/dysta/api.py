@@ -27,7 +27,7 @@ Scheduler = Any  # a name (str), a dysta.Policy subclass or instance, or a funct
 _EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Any) -> pd.DataFrame:
     # Exact parsing: the doubles the engine printed as shortest round-trip text (pandas ≥ 3
     # parses exactly by default; earlier versions need "round_trip").
     return pd.read_csv(path, keep_default_na=False, na_values=[""], **_EXACT)
@@ -76,7 +76,6 @@ def _description(**settings: Any) -> Dict[str, Any]:
     return out
 
 
-@dataclass
 class SimulationResult:
     """What :func:`simulate` returns.
 
@@ -87,18 +86,34 @@ class SimulationResult:
     per_model : pandas.DataFrame
         The same metrics per scheduler and model variant (``--per-model``).
     per_request : pandas.DataFrame
-        One row per request, scheduler and seed (``--per-request``): times in seconds.
+        One row per request, scheduler and seed (``--per-request``): times in seconds. Parsed
+        on first access (the engine's CSV text is kept until then).
     settings : dict
         The settings the outputs carry (``summary.csv.settings.json``).
     run : dict
         The run description with every default filled in (``--print-run``).
     """
 
-    summary: pd.DataFrame
-    per_model: pd.DataFrame
-    per_request: pd.DataFrame
-    settings: Dict[str, Any]
-    run: Dict[str, Any]
+    def __init__(self, summary: pd.DataFrame, per_model: pd.DataFrame, per_request_csv: bytes,
+                 settings: Dict[str, Any], run: Dict[str, Any]):
+        self.summary = summary
+        self.per_model = per_model
+        self.settings = settings
+        self.run = run
+        self._per_request_csv: Optional[bytes] = per_request_csv
+        self._per_request: Optional[pd.DataFrame] = None
+
+    @property
+    def per_request(self) -> pd.DataFrame:
+        if self._per_request is None:
+            import io
+
+            self._per_request = _read_csv(io.BytesIO(self._per_request_csv or b""))
+            self._per_request_csv = None
+        return self._per_request
+
+    def __repr__(self) -> str:
+        return f"SimulationResult(schedulers={list(self.summary['scheduler'])}, run={self.run})"
 
 
 def _simulate_arguments(run_file: Path, threads: Optional[int]) -> List[str]:
@@ -114,6 +129,8 @@ def _prepare(folder: Path, replay: Any, schedulers: Optional[Sequence[Scheduler]
         replay.to_csv(path, index=False)
         replay = path
     names, policies = _schedulers(schedulers)
+    if isinstance(settings.get("traces"), Mapping):
+        settings = dict(settings, traces=write_workload(folder / "traces", settings["traces"], name="dataframes"))
     description = _description(replay=replay, schedulers=names, **settings)
     run_file = folder / "run.json"
     run_file.write_text(json.dumps(description, indent=2, sort_keys=True))
@@ -121,8 +138,8 @@ def _prepare(folder: Path, replay: Any, schedulers: Optional[Sequence[Scheduler]
 
 
 def simulate(
-    workload: Optional[str] = None, *, traces: Optional[PathLike] = None, trace_kind: Optional[str] = None,
-    schedulers: Optional[Sequence[Scheduler]] = None, rate: Optional[float] = None, load: Optional[float] = None,
+    workload: Optional[str] = None, *, traces: Union[None, PathLike, Mapping[str, pd.DataFrame]] = None,
+    trace_kind: Optional[str] = None, schedulers: Optional[Sequence[Scheduler]] = None, rate: Optional[float] = None, load: Optional[float] = None,
     requests: Optional[int] = None, slo: Optional[float] = None, seeds: Union[None, int, Sequence[int]] = None,
     replay: Union[None, PathLike, pd.DataFrame] = None, scenario: Optional[str] = None,
     accelerator: Optional[str] = None, accelerator_parameters: Optional[Mapping[str, Any]] = None,
@@ -139,8 +156,9 @@ def simulate(
     ----------
     workload : str, optional
         Shipped benchmark workload (``dysta.workloads()``); default ``"attention"``.
-    traces : path, optional
-        A folder of trace files used instead (docs/trace-format.md).
+    traces : path or mapping of str to pandas.DataFrame, optional
+        A folder of trace files used instead (docs/trace-format.md), or model variant name →
+        DataFrame of its cells, as :func:`write_workload` takes them.
     trace_kind : {"native", "sanger", "eyeriss"}, optional
         Format of ``traces`` (default ``"native"``).
     schedulers : sequence, optional
@@ -211,7 +229,7 @@ def simulate(
         summary = table[table["model"] == "all"].reset_index(drop=True)
         per_model = table[table["model"] != "all"].reset_index(drop=True)
         return SimulationResult(
-            summary=summary, per_model=per_model, per_request=_read_csv(folder / "per_request.csv"),
+            summary=summary, per_model=per_model, per_request_csv=(folder / "per_request.csv").read_bytes(),
             settings=json.loads((folder / "summary.csv.settings.json").read_text()),
             run=json.loads((folder / "resolved.json").read_text()))
 
@@ -272,7 +290,7 @@ def timeline(
     prefix.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
         folder = Path(temporary)
-        run_file, policies = _prepare(folder, replay, schedulers, _description(workload=workload, **settings))
+        run_file, policies = _prepare(folder, replay, schedulers, dict(workload=workload, **settings))
         arguments = _simulate_arguments(run_file, threads) + ["--timeline", str(prefix), "-o", str(folder / "table.txt")]
         if window is not None:
             arguments += ["--timeline-window", f"{window[0]!r},{window[1]!r}"]
@@ -493,3 +511,75 @@ def defaults() -> Dict[str, Any]:
 def engine_version() -> str:
     """The engine's version (the same as ``dysta --version``)."""
     return _engine.library().dysta_version().decode()
+
+
+def write_workload(
+    folder: PathLike, models: Mapping[str, pd.DataFrame], *, name: Optional[str] = None, kind: Optional[str] = None,
+    accelerator: Optional[str] = None, layers: Optional[Mapping[str, Sequence[Mapping[str, Any]]]] = None,
+    description: str = "", provenance: Optional[Mapping[str, Any]] = None,
+) -> Path:
+    """Write DataFrames as a workload folder in the native trace format (docs/trace-format.md).
+
+    Parameters
+    ----------
+    folder : path
+        The folder to write (created; ``workload.json`` and one CSV per model variant).
+    models : mapping of str to pandas.DataFrame
+        Model variant name (``ARCHITECTURE_PATTERN``, or a plain name for a dense model) → its
+        per-(sample, layer) cells: columns ``sample``, ``layer``, ``zero_fraction`` and, for the
+        accelerator models, the attention (``seq_len``, ``real_len``, ``density``,
+        ``load_balance``) or CNN (``in_zero_fraction``, ``macs``, ``nnz_columns``, …) columns,
+        and/or ``latency`` (seconds, for the ``table`` latency model).
+    name : str, optional
+        Workload name (default: the folder's name).
+    kind : {"attention", "cnn"}, optional
+        Default: ``attention`` when the frames have a ``density`` column, else ``cnn``.
+    accelerator : str, optional
+        Default latency model: ``table`` when every frame has ``latency`` and no ``layers`` are
+        given, else ``sanger`` (attention) or ``eyeriss-v2`` (cnn).
+    layers : mapping of str to list of dict, optional
+        Each variant's layer entries as in ``workload.json`` (needed by the accelerator models);
+        default: opaque layers ``layer0``, ``layer1``, … (the ``table`` model).
+    description : str
+        One paragraph for the manifest.
+    provenance : mapping, optional
+        Free-form provenance (default: ``{"tool": "dysta.write_workload"}``).
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, for ``dysta.simulate(traces=...)`` or ``dysta simulate --traces``.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if not models:
+        raise DystaError("write_workload: no model variants given")
+    if kind is None:
+        kind = "attention" if all("density" in frame.columns for frame in models.values()) else "cnn"
+    if accelerator is None:
+        opaque = layers is None and all("latency" in frame.columns for frame in models.values())
+        accelerator = "table" if opaque else ("sanger" if kind == "attention" else "eyeriss-v2")
+    entries = []
+    for variant in sorted(models):
+        frame = models[variant]
+        missing = [c for c in ("sample", "layer", "zero_fraction") if c not in frame.columns]
+        if missing:
+            raise DystaError(f"write_workload: model '{variant}' has no column {', '.join(missing)}")
+        frame = frame.sort_values(["sample", "layer"], kind="stable").reset_index(drop=True)
+        layer_count = int(frame["layer"].max()) + 1
+        samples = int(frame["sample"].max()) + 1
+        file = f"{variant}.csv"
+        columns = ["sample", "layer"] + [c for c in frame.columns if c not in ("sample", "layer")]
+        lines = [",".join(columns)]
+        for row in frame[columns].itertuples(index=False):
+            lines.append(",".join(str(int(v)) if i < 2 else repr(float(v)) for i, v in enumerate(row)))
+        (folder / file).write_text("\n".join(lines) + "\n")
+        architecture, _, pattern = variant.partition("_")
+        spec = list(layers[variant]) if layers is not None else [{"name": f"layer{i}", "type": "opaque"} for i in range(layer_count)]
+        entries.append({"name": variant, "architecture": architecture, "pattern": pattern or "dense", "file": file,
+                        "samples": samples, "layers": spec})
+    manifest = {"format": "dysta-trace/1", "name": name or folder.resolve().name, "kind": kind, "accelerator": accelerator,
+                "description": description, "models": entries,
+                "provenance": dict(provenance) if provenance is not None else {"tool": "dysta.write_workload"}}
+    (folder / "workload.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return folder

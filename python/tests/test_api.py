@@ -114,3 +114,47 @@ def test_sweep_on_a_dask_cluster_is_byte_identical(tmp_path):
             dysta.sweep(tmp_path / "dask", executor=client.get_executor(), shards=2, **grid)
     for name in ("runs.csv", "summary.csv", "runs.json", "summary.json"):
         assert (tmp_path / "local" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
+def test_a_workload_from_dataframes(cli, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    frames = {}
+    for name, layers, scale in (("tiny_dense", 3, 0.002), ("wide_dense", 5, 0.004)):
+        rows = [(s, l, rng.uniform(0.1, 0.9), scale * rng.uniform(0.5, 1.5)) for s in range(6) for l in range(layers)]
+        frames[name] = pd.DataFrame(rows, columns=["sample", "layer", "zero_fraction", "latency"])
+    result = dysta.simulate(traces=frames, rate=150, schedulers=["fcfs", "dysta"], seeds=1, requests=200)
+    # Each request's isolated latency is the sum of its sample's latency column.
+    models = sorted(frames)
+    for row in result.per_request.head(20).itertuples():
+        frame = frames[row.model]
+        assert row.isolated == pytest.approx(frame[frame["sample"] == row.sample]["latency"].sum(), rel=1e-12)
+    # The folder write_workload makes is the one the command reads.
+    folder = dysta.write_workload(tmp_path / "w", frames)
+    cli("simulate", "--traces", str(folder), "--rate", "150", "--schedulers", "fcfs,dysta", "--seeds", "1",
+        "--requests", "200", "--format", "csv", "-o", str(tmp_path / "s.csv"))
+    pd.testing.assert_frame_equal(result.summary, _read_csv(tmp_path / "s.csv"), check_exact=True)
+    assert set(result.per_request["model"]) == set(models)
+
+
+def test_timeline_equals_the_command_line(cli, tmp_path):
+    result = dysta.timeline(tmp_path / "py", "attention", schedulers=["lax-srpt"], seeds=2, requests=60)
+    cli("simulate", "--workload", "attention", "--schedulers", "lax-srpt", "--seeds", "2", "--requests", "60",
+        "--timeline", str(tmp_path / "cli"), "-o", str(tmp_path / "t.txt"))
+    for suffix in ("-layers.csv", "-requests.csv", ".perfetto.json"):
+        assert (tmp_path / f"py{suffix}").read_bytes() == (tmp_path / f"cli{suffix}").read_bytes(), suffix
+    pd.testing.assert_frame_equal(result.layers.drop(columns=["scheduler", "seed"]), _read_csv(tmp_path / "cli-layers.csv"),
+                                  check_exact=True)
+
+
+def test_reproduce_equals_the_command_line(cli, tmp_path):
+    frames = dysta.reproduce("fig13", tmp_path / "py", seeds="1", requests=100)
+    cli("reproduce", "fig13", "--out", str(tmp_path / "cli"), "--seeds", "1", "--requests", "100", "--no-png", "--quiet")
+    files = sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert files and files == sorted(p.name for p in (tmp_path / "py").iterdir())
+    for name in files:
+        assert (tmp_path / "py" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    for stem, frame in frames.items():
+        pd.testing.assert_frame_equal(frame, _read_csv(tmp_path / "cli" / f"{stem}.csv"), check_exact=True)
+    assert frames, "fig13 writes CSV data"
