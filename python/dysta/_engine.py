@@ -196,12 +196,12 @@ def parse_options(text: str) -> dict:
     return options
 
 
-def run(arguments: Sequence[str], policies: Sequence[Any] = ()) -> None:
+def run(arguments: Sequence[str], policies: Sequence[Any] = (), poll: Optional[Callable[[], None]] = None) -> None:
     """Runs one ``dysta`` command in this process; raises DystaError with its message.
 
     The engine runs on a worker thread so that Ctrl-C reaches Python: it then asks the engine to
     stop between runs, waits for it and raises KeyboardInterrupt (a sweep keeps its finished
-    runs).
+    runs). ``poll`` is called from the waiting thread about every 50 ms (progress display).
     """
     lib = library()
     encoded = [str(argument).encode() for argument in arguments]
@@ -230,6 +230,8 @@ def run(arguments: Sequence[str], policies: Sequence[Any] = ()) -> None:
     while worker.is_alive():
         try:
             worker.join(0.05)
+            if poll is not None:
+                poll()
         except KeyboardInterrupt:
             cancel.value = 1
             interrupted = True

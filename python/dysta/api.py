@@ -361,6 +361,47 @@ def _grid(schedulers: Optional[Sequence[Scheduler]], grid: Dict[str, Any]) -> tu
     return out, policies
 
 
+class _JournalProgress:
+    """A tqdm bar counting the runs a sweep has journalled (``OUT/runs.partial.csv``)."""
+
+    def __init__(self, out: Path, enabled: Optional[bool]):
+        self.journal = out / "runs.partial.csv"
+        self.offset = 0
+        self.lines = 0
+        self.bar = None
+        if enabled is False:
+            return
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            if enabled:
+                raise DystaError("progress=True needs tqdm (pip install tqdm)") from None
+            return
+        self.bar = tqdm(desc="sweep", unit="run")
+
+    def __call__(self) -> None:
+        if self.bar is None:
+            return
+        try:
+            with open(self.journal, "rb") as journal:
+                journal.seek(self.offset)
+                chunk = journal.read()
+        except OSError:
+            return
+        self.offset += len(chunk)
+        new = chunk.count(b"\n")
+        if new:
+            # The journal's first line is its header.
+            counted = new - (1 if self.lines == 0 else 0)
+            self.lines += new
+            self.bar.update(max(counted, 0))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self()
+            self.bar.close()
+
+
 def _sweep_shard(experiment: str, shard: str, out: str, threads: Optional[int]) -> str:
     """Runs one shard of a sweep (called in an executor's worker process)."""
     with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
@@ -383,7 +424,7 @@ def sweep(
     betas: Optional[Sequence[float]] = None, requests: Optional[int] = None, semantics: Optional[str] = None,
     accelerators: Optional[int] = None, switch_cost: Optional[float] = None, accelerator: Optional[str] = None,
     hardware: Optional[Mapping[str, Any]] = None, threads: Optional[int] = None,
-    executor: Optional[Executor] = None, shards: Optional[int] = None,
+    executor: Optional[Executor] = None, shards: Optional[int] = None, progress: Optional[bool] = None,
 ) -> SweepResult:
     """Run a grid of experiments and write tidy results (``dysta sweep``).
 
@@ -405,6 +446,8 @@ def sweep(
         Number of shards for ``executor`` (default 4).
     threads : int, optional
         Worker threads per process (default: all cores).
+    progress : bool, optional
+        A tqdm progress bar of finished runs (default: when tqdm is installed; local sweeps).
 
     Other parameters are the experiment-file keys (docs/experiments.md); scalars are accepted
     where a list is expected.
@@ -427,7 +470,11 @@ def sweep(
             arguments = ["sweep", "--experiment", str(path), "--out", str(out), "--quiet"]
             if threads is not None:
                 arguments += ["--threads", str(threads)]
-            _engine.run(arguments, policies)
+            bar = _JournalProgress(out, progress)
+            try:
+                _engine.run(arguments, policies, poll=bar)
+            finally:
+                bar.close()
     else:
         if policies:
             raise DystaError("Python policies run in this process only: drop 'executor' to sweep them")

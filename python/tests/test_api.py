@@ -158,3 +158,10 @@ def test_reproduce_equals_the_command_line(cli, tmp_path):
     for stem, frame in frames.items():
         pd.testing.assert_frame_equal(frame, _read_csv(tmp_path / "cli" / f"{stem}.csv"), check_exact=True)
     assert frames, "fig13 writes CSV data"
+
+
+def test_sweep_progress_counts_finished_runs(tmp_path, capsys):
+    pytest.importorskip("tqdm")
+    dysta.sweep(tmp_path / "out", workloads="cnn", loads=[0.5, 0.9], schedulers=["sjf", "dysta"], seeds="1-3",
+                requests=300, threads=1, progress=True)
+    assert "sweep: 12run" in capsys.readouterr().err
