@@ -362,7 +362,8 @@ def _grid(schedulers: Optional[Sequence[Scheduler]], grid: Dict[str, Any]) -> tu
 
 
 class _JournalProgress:
-    """A tqdm bar counting the runs a sweep has journalled (``OUT/runs.partial.csv``)."""
+    """A tqdm bar counting the runs a sweep has journalled (``OUT/runs.partial.csv``; at the end
+    ``OUT/runs.csv``)."""
 
     def __init__(self, out: Path, enabled: Optional[bool]):
         self.journal = out / "runs.partial.csv"
@@ -397,9 +398,16 @@ class _JournalProgress:
             self.bar.update(max(counted, 0))
 
     def close(self) -> None:
-        if self.bar is not None:
-            self()
-            self.bar.close()
+        if self.bar is None:
+            return
+        self()
+        # A finished sweep replaces its journal by runs.csv (header + one line per run).
+        finished = self.journal.parent / "runs.csv"
+        if not self.journal.exists() and finished.exists():
+            with open(finished, "rb") as table:
+                runs = sum(chunk.count(b"\n") for chunk in iter(lambda: table.read(1 << 16), b"")) - 1
+            self.bar.update(max(runs - self.bar.n, 0))
+        self.bar.close()
 
 
 def _sweep_shard(experiment: str, shard: str, out: str, threads: Optional[int]) -> str:
