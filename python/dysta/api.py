@@ -91,17 +91,31 @@ class SimulationResult:
     settings : dict
         The settings the outputs carry (``summary.csv.settings.json``).
     run : dict
-        The run description with every default filled in (``--print-run``).
+        The run description with every default filled in (``--print-run``; asked of the
+        engine on first access).
     """
 
     def __init__(self, summary: pd.DataFrame, per_model: pd.DataFrame, per_request_csv: bytes,
-                 settings: Dict[str, Any], run: Dict[str, Any]):
+                 settings: Dict[str, Any], description: str, policies: list):
         self.summary = summary
         self.per_model = per_model
         self.settings = settings
-        self.run = run
         self._per_request_csv: Optional[bytes] = per_request_csv
         self._per_request: Optional[pd.DataFrame] = None
+        self._description = description
+        self._policies = policies
+        self._run: Optional[Dict[str, Any]] = None
+
+    @property
+    def run(self) -> Dict[str, Any]:
+        if self._run is None:
+            with tempfile.TemporaryDirectory(prefix="dysta-") as temporary:
+                folder = Path(temporary)
+                (folder / "run.json").write_text(self._description)
+                _engine.run(["simulate", "--run", str(folder / "run.json"), "--print-run", "-o", str(folder / "resolved.json")],
+                            self._policies)
+                self._run = json.loads((folder / "resolved.json").read_text())
+        return self._run
 
     @property
     def per_request(self) -> pd.DataFrame:
@@ -222,7 +236,6 @@ def simulate(
         folder = Path(temporary)
         run_file, policies = _prepare(folder, replay, schedulers, settings)
         base = _simulate_arguments(run_file, threads)
-        _engine.run(base + ["--print-run", "-o", str(folder / "resolved.json")], policies)
         _engine.run(base + ["--format", "csv", "-o", str(folder / "summary.csv"), "--per-model",
                             "--per-request", str(folder / "per_request.csv")], policies)
         table = _read_csv(folder / "summary.csv")
@@ -231,7 +244,7 @@ def simulate(
         return SimulationResult(
             summary=summary, per_model=per_model, per_request_csv=(folder / "per_request.csv").read_bytes(),
             settings=json.loads((folder / "summary.csv.settings.json").read_text()),
-            run=json.loads((folder / "resolved.json").read_text()))
+            description=run_file.read_text(), policies=policies)
 
 
 @dataclass
