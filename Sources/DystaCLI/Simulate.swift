@@ -271,6 +271,8 @@ struct Simulate: ParsableCommand {
             ("seeds", .array(seedList.map { .integer(Int($0)) })), ("semantics", .string(semantics.rawValue)), ("predictor", .string(predictor)),
             ("alpha", .number(alpha)), ("beta", .number(beta)), ("accelerators", .integer(accelerators)), ("switch_cost_seconds", .number(switchCost)),
             ("schedulers", .array(schedulerNames.map { .string($0) })),
+            // The whole run as one value: 'dysta simulate --run' and dysta.simulate take it back.
+            ("run", .raw(description.compactJSON())),
         ]
         report.parameters = parameters
         let perRequestSink = try perRequest.map { try FileSink(path: $0) }

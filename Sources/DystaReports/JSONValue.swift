@@ -8,6 +8,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// JSON text written as it is (already valid JSON, e.g. an encoded `Codable` value).
+    case raw(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.rendered() == rhs.rendered()
@@ -29,6 +31,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .number(let value): return value.isFinite ? formatNumber(value) : "null"
         case .integer(let value): return String(value)
         case .string(let value): return Self.quote(value)
+        case .raw(let text): return text
         case .array(let values):
             if values.isEmpty { return "[]" }
             return "[\n" + values.map { inner + $0.rendered(indent: indent + 1) }.joined(separator: ",\n") + "\n\(pad)]"

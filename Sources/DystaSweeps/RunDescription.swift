@@ -141,6 +141,13 @@ public struct RunDescription: Codable, Sendable, Equatable {
         return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self) + "\n"
     }
 
+    /// The description as one line of JSON (sorted keys), as outputs carry it in their settings.
+    public func compactJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(self)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
     /// Reads a description from a JSON file; errors name the file.
     public static func read(_ url: URL) throws -> RunDescription {
         guard let data = FileManager.default.contents(atPath: url.path) else {

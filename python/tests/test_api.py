@@ -41,6 +41,7 @@ def test_simulate_equals_the_command_line(cli, tmp_path):
 
 def test_a_printed_run_description_gives_the_same_results(cli, tmp_path):
     result = dysta.simulate("attention", rate=25, schedulers=["prema", "dysta"], seeds=3, requests=200, beta=0.02)
+    assert result.settings["settings"]["run"] == result.run, "the outputs' settings carry the run description"
     (tmp_path / "run.json").write_text(json.dumps(result.run))
     cli("simulate", "--run", str(tmp_path / "run.json"), "--format", "csv", "-o", str(tmp_path / "s.csv"))
     pd.testing.assert_frame_equal(result.summary, _read_csv(tmp_path / "s.csv"), check_exact=True)
