@@ -21,6 +21,12 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     /// The engine keeps the software γ current for the agreement check; the hardware computes its own.
     public var usesSparsityMonitor: Bool { true }
     public var observesExecution: Bool { true }
+    /// Every ready request stays scanned and the queue tracks where each one is, so a decision
+    /// finds the arrivals (from ``admit(_:context:)``) and the chosen slot's request without
+    /// scanning the queue, and float `dysta`'s choice through lower-bound heaps
+    /// (``DystaPolicy/choiceAmongScanned(from:time:)``). Without that tracking (the engine's
+    /// index off, or a fitted predictor) `select` scans, as the reference does.
+    public var freshRanking: FreshRanking { .scannedWithKeys }
 
     /// Statistics of one run.
     public struct Statistics: Sendable, Equatable {
@@ -51,15 +57,15 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     var known: [Bool] = []
     var fifo: [Int] = []
     var fifoHead = 0
-    var seen: [UInt32] = []
     var readyIndex: [Int32] = []
-    var stamp: UInt32 = 0
     var arrivals: [Int] = []
+    /// Positions admitted since the last decision, in admission (= position) order.
+    var admitted: [Int] = []
     var layerEnd = -Double.infinity
     var layerDuration = 0.0
     var monitorLagCycles = 0
     var delay = 0.0
-    let shadow: DystaPolicy
+    var shadow: DystaPolicy
     var unitsPerSecond = 1.0
     var monitorOutputs: [[Double]] = []
 
@@ -116,11 +122,11 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         slotOfPosition = Array(repeating: -1, count: count)
         positionOfSlot = Array(repeating: -1, count: configuration.depth)
         known = Array(repeating: false, count: count)
-        seen = Array(repeating: 0, count: count)
         readyIndex = Array(repeating: -1, count: count)
         fifo = []
         fifoHead = 0
-        stamp = 0
+        admitted = []
+        shadow = DystaPolicy(form: .full, beta: beta)
         layerEnd = -.infinity
         statistics = Statistics()
     }
@@ -154,23 +160,35 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         monitorLagCycles = Int(max(0, countingCycles - (layerDuration * configuration.clockHz).rounded(.down)))
     }
 
+    public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {
+        admitted.append(request.position)
+    }
+
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         let time = context.time
-        stamp &+= 1
-        arrivals.removeAll(keepingCapacity: true)
-        for index in ready.indices {
-            let position = ready[index].position
-            seen[position] = stamp
-            readyIndex[position] = Int32(index)
-            if !known[position] { arrivals.append(position) }
-        }
-        if !arrivals.isEmpty {
-            arrivals.sort()  // positions are in arrival, then id order
-            for position in arrivals {
+        let tracked = ready.tracksPositions
+        if tracked {
+            // The engine admits in position (arrival, then id) order, so `admitted` is sorted.
+            for position in admitted {
                 known[position] = true
                 fifo.append(position)
             }
+        } else {
+            arrivals.removeAll(keepingCapacity: true)
+            for index in ready.indices {
+                let position = ready[index].position
+                readyIndex[position] = Int32(index)
+                if !known[position] { arrivals.append(position) }
+            }
+            if !arrivals.isEmpty {
+                arrivals.sort()  // positions are in arrival, then id order
+                for position in arrivals {
+                    known[position] = true
+                    fifo.append(position)
+                }
+            }
         }
+        admitted.removeAll(keepingCapacity: true)
         var cycles = 0
         while hardware.count < configuration.depth && fifoHead < fifo.count {
             let position = fifo[fifoHead]
@@ -190,7 +208,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         let occupied = hardware.count
         let slot = hardware.decide(now: counter(time))
         let position = positionOfSlot[slot]
-        let chosen = Int(readyIndex[position])
+        let chosen = tracked ? ready.scannedIndex(ofPosition: position)! : Int(readyIndex[position])
         // The decision's cycles: ENQUEUEs now, DECIDE, and the LAYER_DONE (with the monitor's
         // lag) when this decision follows a layer that just ended.
         cycles += configuration.decideCycles(occupied: occupied)
@@ -206,15 +224,21 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         statistics.maxDecisionCycles = max(statistics.maxDecisionCycles, cycles)
         statistics.chargedSeconds += delay
         // Float dysta's choice from the same ready queue.
-        let readyCount = ready.totalCount
-        var best = 0
-        var bestScore = shadow.score(ready[0], at: time, readyCount: readyCount)
-        for index in 1..<ready.count {
-            let value = shadow.score(ready[index], at: time, readyCount: readyCount)
-            if value < bestScore || (value == bestScore && ready[index].winsTie(against: ready[best])) {
-                best = index
-                bestScore = value
+        let best: Int
+        if tracked {
+            best = shadow.choiceAmongScanned(from: &ready, time: time)
+        } else {
+            let readyCount = ready.totalCount
+            var scanned = 0
+            var bestScore = shadow.score(ready[0], at: time, readyCount: readyCount)
+            for index in 1..<ready.count {
+                let value = shadow.score(ready[index], at: time, readyCount: readyCount)
+                if value < bestScore || (value == bestScore && ready[index].winsTie(against: ready[scanned])) {
+                    scanned = index
+                    bestScore = value
+                }
             }
+            best = scanned
         }
         if best == chosen { statistics.agreements += 1 }
         return chosen
