@@ -49,6 +49,7 @@ extension Bench {
             .map { Int($0) }.sorted()
         guard options.rowTimeout > 0 else { throw DystaError("--row-timeout: expected a positive number of seconds") }
         let executable = try Self.ownExecutable()
+        let hardwareArguments = Self.hardwareArguments(CommandLine.arguments)
         var rows: [OverloadRow] = []
         for workload in workloads {
             for name in names {
@@ -59,7 +60,7 @@ extension Bench {
                         if skipRest {
                             row.note = "skipped"
                         } else {
-                            row = try Self.measure(row, executable: executable, seed: seed, timeout: options.rowTimeout)
+                            row = try Self.measure(row, executable: executable, seed: seed, timeout: options.rowTimeout, hardwareArguments: hardwareArguments)
                             skipRest = row.seconds == nil
                         }
                         rows.append(row)
@@ -98,7 +99,9 @@ extension Bench {
         case .table:
             var table = TextTable(header: ["workload", "scheduler", "load ρ", "requests", "seconds", "process s", "max queue", "peak MB", "growth", "note"])
             for row in rows { table.add(Self.cells(row, growth: Self.growth(row, in: rows, smallest: smallest))) }
-            print("overload table, seed \(seed), one thread, one process per row (seconds: simulation only; process s: whole process), row timeout \(formatNumber(timeout)) s\n\n" + table.rendered(), terminator: "")
+            let hardware = Self.hardwareArguments(CommandLine.arguments)
+            let options = hardware.isEmpty ? "" : ", " + hardware.joined(separator: " ")
+            print("overload table, seed \(seed), one thread, one process per row (seconds: simulation only; process s: whole process), row timeout \(formatNumber(timeout)) s\(options)\n\n" + table.rendered(), terminator: "")
         case .csv:
             print("workload,scheduler,load,requests,seconds,process_seconds,max_queue,peak_mb,growth,note")
             for row in rows {
@@ -123,6 +126,23 @@ extension Bench {
         }
     }
 
+    /// The `--hw-…` options of this command line (with their values), passed on to every row.
+    static func hardwareArguments(_ arguments: [String]) -> [String] {
+        var forwarded: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            guard argument.hasPrefix("--hw-") else { continue }
+            forwarded.append(argument)
+            if !argument.contains("="), index < arguments.count, !arguments[index].hasPrefix("--") {
+                forwarded.append(arguments[index])
+                index += 1
+            }
+        }
+        return forwarded
+    }
+
     /// The path of the running `dysta` (children run the same build and registries).
     static func ownExecutable() throws -> String {
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
@@ -131,14 +151,14 @@ extension Bench {
     }
 
     /// Runs one row as `dysta bench … --format csv` in a child process, stopped after `timeout` seconds.
-    static func measure(_ row: OverloadRow, executable: String, seed: UInt64, timeout: Double) throws -> OverloadRow {
+    static func measure(_ row: OverloadRow, executable: String, seed: UInt64, timeout: Double, hardwareArguments: [String]) throws -> OverloadRow {
         var row = row
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "bench", "--workload", row.workload, "--schedulers", row.scheduler, "--loads", formatNumber(row.load),
             "--requests", String(row.requests), "--seed", String(seed), "--skip-after", "inf", "--format", "csv",
-        ]
+        ] + hardwareArguments
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
