@@ -21,12 +21,12 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     /// The engine keeps the software γ current for the agreement check; the hardware computes its own.
     public var usesSparsityMonitor: Bool { true }
     public var observesExecution: Bool { true }
-    /// Every ready request stays scanned and the queue tracks where each one is, so a decision
-    /// finds the arrivals (from ``admit(_:context:)``) and the chosen slot's request without
-    /// scanning the queue, and float `dysta`'s choice through lower-bound heaps
-    /// (``DystaPolicy/choiceAmongScanned(from:time:)``). Without that tracking (the engine's
-    /// index off, or a fitted predictor) `select` scans, as the reference does.
-    public var freshRanking: FreshRanking { .scannedWithKeys }
+    /// The queue `dysta` uses (fresh requests in the engine's fresh index, started ones
+    /// tracked by position), so a decision finds the arrivals (the run's request table up to
+    /// the decision instant) and the chosen slot's request without scanning the queue, and
+    /// float `dysta`'s choice by `dysta`'s own indexed selection. Without that index (the
+    /// engine's index off, or a fitted predictor) `select` scans, as the reference does.
+    public var freshRanking: FreshRanking { shadow.freshRanking }
 
     /// Statistics of one run.
     public struct Statistics: Sendable, Equatable {
@@ -59,8 +59,8 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     var fifoHead = 0
     var readyIndex: [Int32] = []
     var arrivals: [Int] = []
-    /// Positions admitted since the last decision, in admission (= position) order.
-    var admitted: [Int] = []
+    /// The first request position not yet arrived at the last decision.
+    var arrivalCursor = 0
     var layerEnd = -Double.infinity
     var layerDuration = 0.0
     var monitorLagCycles = 0
@@ -125,7 +125,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         readyIndex = Array(repeating: -1, count: count)
         fifo = []
         fifoHead = 0
-        admitted = []
+        arrivalCursor = 0
         shadow = DystaPolicy(form: .full, beta: beta)
         layerEnd = -.infinity
         statistics = Statistics()
@@ -160,18 +160,15 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         monitorLagCycles = Int(max(0, countingCycles - (layerDuration * configuration.clockHz).rounded(.down)))
     }
 
-    public mutating func admit(_ request: inout ReadyRequest, context: DecisionContext) {
-        admitted.append(request.position)
-    }
-
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         let time = context.time
         let tracked = ready.tracksPositions
         if tracked {
-            // The engine admits in position (arrival, then id) order, so `admitted` is sorted.
-            for position in admitted {
-                known[position] = true
-                fifo.append(position)
+            // The engine has admitted every request that arrived by now, in position order.
+            while arrivalCursor < requests.count && requests[arrivalCursor].arrival <= time {
+                known[arrivalCursor] = true
+                fifo.append(arrivalCursor)
+                arrivalCursor += 1
             }
         } else {
             arrivals.removeAll(keepingCapacity: true)
@@ -188,7 +185,6 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
                 }
             }
         }
-        admitted.removeAll(keepingCapacity: true)
         var cycles = 0
         while hardware.count < configuration.depth && fifoHead < fifo.count {
             let position = fifo[fifoHead]
@@ -208,7 +204,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         let occupied = hardware.count
         let slot = hardware.decide(now: counter(time))
         let position = positionOfSlot[slot]
-        let chosen = tracked ? ready.scannedIndex(ofPosition: position)! : Int(readyIndex[position])
+        let chosen = tracked ? Self.scannedIndex(ofPosition: position, in: &ready, context: context) : Int(readyIndex[position])
         // The decision's cycles: ENQUEUEs now, DECIDE, and the LAYER_DONE (with the monitor's
         // lag) when this decision follows a layer that just ended.
         cycles += configuration.decideCycles(occupied: occupied)
@@ -226,7 +222,8 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         // Float dysta's choice from the same ready queue.
         let best: Int
         if tracked {
-            best = shadow.choiceAmongScanned(from: &ready, time: time)
+            // `dysta`'s selection may promote a fresh request: indices of scanned ones stay.
+            best = shadow.select(from: &ready, context: context)
         } else {
             let readyCount = ready.totalCount
             var scanned = 0
@@ -245,4 +242,13 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     }
 
     public mutating func decisionDelay() -> Double { delay }
+
+    /// The scanned index of request `position`, promoting it from the fresh index first when
+    /// it has not started (the hardware may pick a request `dysta` would not).
+    static func scannedIndex(ofPosition position: Int, in ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        if let index = ready.scannedIndex(ofPosition: position) { return index }
+        let fresh = ready.fresh!
+        let group = fresh.group(ofPosition: position)
+        return ready.promoteFresh(group: group, member: fresh.member(ofPosition: position))
+    }
 }

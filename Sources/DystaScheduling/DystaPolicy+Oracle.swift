@@ -38,13 +38,10 @@ extension DystaPolicy {
     }
 
     /// `dysta-oracle`'s selection through lower-bound heaps over every ready request (default
-    /// semantics, long queues); also `dysta`'s (the float choice `dysta-hw` compares itself with,
-    /// ``choiceAmongScanned(from:time:)``).
+    /// semantics, long queues).
     ///
     /// The score is R + β · (max(0, D − t − R) + (t − lastRun) / I / n) with R the real
-    /// remaining and I the real isolated latency of the request's own sample (`dysta`: R = γ ·
-    /// the remaining estimate and I the estimated isolated latency, which also change only when
-    /// the request runs). Keys are lower
+    /// remaining and I the real isolated latency of the request's own sample. Keys are lower
     /// bounds at every later decision while the queue holds at most `keyCount` requests:
     /// - early requests (D − t − R > 0): R + β · (D − R) − β · t, the urgency term alone
     ///   (still a lower bound once the request is late, when it is ≤ R);
@@ -61,7 +58,7 @@ extension DystaPolicy {
             var minimum = Double.infinity
             var maximum = 0.0
             for index in ready.indices {
-                let isolated = keyedIsolated(ready[index])
+                let isolated = ready[index].realIsolated
                 if isolated > 0 && isolated.isFinite {
                     minimum = min(minimum, isolated)
                     maximum = max(maximum, isolated)
@@ -92,30 +89,12 @@ extension DystaPolicy {
         return max(best.index, 0)
     }
 
-    /// R of the score: the real remaining latency for the oracle, γ · the estimate otherwise.
-    @inlinable func keyedRemaining(_ request: ReadyRequest) -> Double {
-        form == .oracle ? request.realRemaining : request.predictedRemaining
-    }
-
-    /// The isolated latency of the score's penalty.
-    @inlinable func keyedIsolated(_ request: ReadyRequest) -> Double {
-        form == .oracle ? request.realIsolated : request.estimatedIsolated
-    }
-
-    /// The request `argmin` of ``score(_:at:readyCount:)`` picks among the scanned requests
-    /// (ready.count of them), through the lower-bound heaps when the queue tracks positions
-    /// (``FreshRanking/scannedWithKeys``), else by a scan. Default semantics.
-    public mutating func choiceAmongScanned(from ready: inout ReadyQueue, time: Double) -> Int {
-        guard ready.tracksPositions, beta >= 0, beta.isFinite else { return scanArgmin(ready, at: time, readyCount: ready.count) }
-        return selectOracleIndexed(from: &ready, time: time)
-    }
-
     /// The oracle's key of a request at `time` (see ``selectOracleIndexed(from:time:)``).
     func oracleKey(
         _ request: ReadyRequest, at time: Double, keyCount: Int, slopes: [Double], buckets: IsolatedBuckets
     ) -> StartedIndex.Key {
-        let remaining = keyedRemaining(request)
-        let isolated = keyedIsolated(request)
+        let remaining = request.realRemaining
+        let isolated = request.realIsolated
         if (request.deadline - time) - remaining > 0 {
             return StartedIndex.Key(lane: OracleLane.early, base: remaining + beta * (request.deadline - remaining))
         }

@@ -4,9 +4,10 @@ import DystaScheduling
 import DystaSimulation
 import Testing
 
-/// `dysta-hw` without scanning the ready queue (arrivals from `admit`, the chosen request from
-/// the queue's position tracking, float `dysta`'s choice from lower-bound heaps) must behave
-/// exactly as the reference that scans it at every decision (the engine's index off).
+/// `dysta-hw` without scanning the ready queue (arrivals from the request table, the chosen
+/// request by position from `dysta`'s indexed queue, float `dysta`'s choice by `dysta`'s
+/// indexed selection) must behave exactly as the reference that scans it at every decision
+/// (the engine's index off).
 @Suite("dysta-hw: tracked queue equals the scan")
 struct HardwareOverloadEquivalenceTests {
     /// Overloaded streams (ρ 1.3–2.4) on both workloads, several hardware configurations: the
