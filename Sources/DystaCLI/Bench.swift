@@ -37,6 +37,7 @@ struct Bench: ParsableCommand {
     @OptionGroup(title: "dysta-hw (docs/hardware.md)") var hardwareOptions: HardwareOptions
     @Flag(help: "Time the paper's Fig. 14 grid of --workload (attention or cnn: 2 loads × 6 SLOs × 7 schedulers × 5 seeds × 1000 requests) on one thread, loading included, instead of the per-policy table.")
     var grid = false
+    @OptionGroup(title: "Overload table (docs/performance.md)") var overloadOptions: OverloadBenchOptions
 
     static func peakResidentMB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
@@ -48,6 +49,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if grid { return try runGrid() }
+        if overloadOptions.overload { return try runOverload() }
         let workload = try Benchmark.load(self.workload)
         let profile = try Registries.current.accelerators.make(workload.defaultAccelerator).profile(workload)
         let registry = try hardwareOptions.registry()

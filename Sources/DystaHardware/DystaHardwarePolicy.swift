@@ -21,6 +21,12 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     /// The engine keeps the software γ current for the agreement check; the hardware computes its own.
     public var usesSparsityMonitor: Bool { true }
     public var observesExecution: Bool { true }
+    /// The queue `dysta` uses (fresh requests in the engine's fresh index, started ones
+    /// tracked by position), so a decision finds the arrivals (the run's request table up to
+    /// the decision instant) and the chosen slot's request without scanning the queue, and
+    /// float `dysta`'s choice by `dysta`'s own indexed selection. Without that index (the
+    /// engine's index off, or a fitted predictor) `select` scans, as the reference does.
+    public var freshRanking: FreshRanking { shadow.freshRanking }
 
     /// Statistics of one run.
     public struct Statistics: Sendable, Equatable {
@@ -51,15 +57,15 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     var known: [Bool] = []
     var fifo: [Int] = []
     var fifoHead = 0
-    var seen: [UInt32] = []
     var readyIndex: [Int32] = []
-    var stamp: UInt32 = 0
     var arrivals: [Int] = []
+    /// The first request position not yet arrived at the last decision.
+    var arrivalCursor = 0
     var layerEnd = -Double.infinity
     var layerDuration = 0.0
     var monitorLagCycles = 0
     var delay = 0.0
-    let shadow: DystaPolicy
+    var shadow: DystaPolicy
     var unitsPerSecond = 1.0
     var monitorOutputs: [[Double]] = []
 
@@ -116,11 +122,11 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         slotOfPosition = Array(repeating: -1, count: count)
         positionOfSlot = Array(repeating: -1, count: configuration.depth)
         known = Array(repeating: false, count: count)
-        seen = Array(repeating: 0, count: count)
         readyIndex = Array(repeating: -1, count: count)
         fifo = []
         fifoHead = 0
-        stamp = 0
+        arrivalCursor = 0
+        shadow = DystaPolicy(form: .full, beta: beta)
         layerEnd = -.infinity
         statistics = Statistics()
     }
@@ -156,19 +162,27 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
 
     public mutating func select(from ready: inout ReadyQueue, context: DecisionContext) -> Int {
         let time = context.time
-        stamp &+= 1
-        arrivals.removeAll(keepingCapacity: true)
-        for index in ready.indices {
-            let position = ready[index].position
-            seen[position] = stamp
-            readyIndex[position] = Int32(index)
-            if !known[position] { arrivals.append(position) }
-        }
-        if !arrivals.isEmpty {
-            arrivals.sort()  // positions are in arrival, then id order
-            for position in arrivals {
-                known[position] = true
-                fifo.append(position)
+        let tracked = ready.tracksPositions
+        if tracked {
+            // The engine has admitted every request that arrived by now, in position order.
+            while arrivalCursor < requests.count && requests[arrivalCursor].arrival <= time {
+                known[arrivalCursor] = true
+                fifo.append(arrivalCursor)
+                arrivalCursor += 1
+            }
+        } else {
+            arrivals.removeAll(keepingCapacity: true)
+            for index in ready.indices {
+                let position = ready[index].position
+                readyIndex[position] = Int32(index)
+                if !known[position] { arrivals.append(position) }
+            }
+            if !arrivals.isEmpty {
+                arrivals.sort()  // positions are in arrival, then id order
+                for position in arrivals {
+                    known[position] = true
+                    fifo.append(position)
+                }
             }
         }
         var cycles = 0
@@ -190,7 +204,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         let occupied = hardware.count
         let slot = hardware.decide(now: counter(time))
         let position = positionOfSlot[slot]
-        let chosen = Int(readyIndex[position])
+        let chosen = tracked ? Self.scannedIndex(ofPosition: position, in: &ready, context: context) : Int(readyIndex[position])
         // The decision's cycles: ENQUEUEs now, DECIDE, and the LAYER_DONE (with the monitor's
         // lag) when this decision follows a layer that just ended.
         cycles += configuration.decideCycles(occupied: occupied)
@@ -206,19 +220,35 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         statistics.maxDecisionCycles = max(statistics.maxDecisionCycles, cycles)
         statistics.chargedSeconds += delay
         // Float dysta's choice from the same ready queue.
-        let readyCount = ready.totalCount
-        var best = 0
-        var bestScore = shadow.score(ready[0], at: time, readyCount: readyCount)
-        for index in 1..<ready.count {
-            let value = shadow.score(ready[index], at: time, readyCount: readyCount)
-            if value < bestScore || (value == bestScore && ready[index].winsTie(against: ready[best])) {
-                best = index
-                bestScore = value
+        let best: Int
+        if tracked {
+            // `dysta`'s selection may promote a fresh request: indices of scanned ones stay.
+            best = shadow.select(from: &ready, context: context)
+        } else {
+            let readyCount = ready.totalCount
+            var scanned = 0
+            var bestScore = shadow.score(ready[0], at: time, readyCount: readyCount)
+            for index in 1..<ready.count {
+                let value = shadow.score(ready[index], at: time, readyCount: readyCount)
+                if value < bestScore || (value == bestScore && ready[index].winsTie(against: ready[scanned])) {
+                    scanned = index
+                    bestScore = value
+                }
             }
+            best = scanned
         }
         if best == chosen { statistics.agreements += 1 }
         return chosen
     }
 
     public mutating func decisionDelay() -> Double { delay }
+
+    /// The scanned index of request `position`, promoting it from the fresh index first when
+    /// it has not started (the hardware may pick a request `dysta` would not).
+    static func scannedIndex(ofPosition position: Int, in ready: inout ReadyQueue, context: DecisionContext) -> Int {
+        if let index = ready.scannedIndex(ofPosition: position) { return index }
+        let fresh = ready.fresh!
+        let group = fresh.group(ofPosition: position)
+        return ready.promoteFresh(group: group, member: fresh.member(ofPosition: position))
+    }
 }

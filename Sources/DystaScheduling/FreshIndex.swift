@@ -98,6 +98,18 @@ public final class FreshIndex: @unchecked Sendable {
     /// The group of request `position`.
     @inlinable public func group(ofPosition position: Int) -> Int { Int(groupOfPosition[position]) }
 
+    /// The member index of request `position` in its group (it must have been added).
+    public func member(ofPosition position: Int) -> Int {
+        let list = members[Int(groupOfPosition[position])]
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(list[middle]) < position { low = middle + 1 } else { high = middle }
+        }
+        precondition(low < list.count && Int(list[low]) == position, "request \(position) is not in the fresh index")
+        return low
+    }
+
     /// Number of members (live and removed) of `group`; member indices run 0 ..< this.
     @inlinable public func memberCount(_ group: Int) -> Int { members[group].count }
 

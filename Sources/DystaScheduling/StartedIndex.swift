@@ -169,6 +169,14 @@ extension ReadyQueue {
     /// Whether the queue keeps a ``StartedIndex`` (its policy can search it).
     public var tracksPositions: Bool { started != nil }
 
+    /// The index among the scanned requests of request `position`, when the queue tracks
+    /// positions (``tracksPositions``) and the request is scanned; else nil.
+    public func scannedIndex(ofPosition position: Int) -> Int? {
+        guard let started else { return nil }
+        let slot = Int(started.slots[position])
+        return slot >= 0 ? slot : nil
+    }
+
     /// The lane slopes of the current heaps (empty before any).
     public var startedSlopes: [Double] { started?.slopes ?? [] }
 
