@@ -1,3 +1,4 @@
+import DystaRegistries
 import ArgumentParser
 import DystaCore
 import DystaExperiments
