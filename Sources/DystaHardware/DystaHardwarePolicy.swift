@@ -69,8 +69,11 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     var unitsPerSecond = 1.0
     var monitorOutputs: [[Double]] = []
 
+    /// The name users select it by (the registry and the option errors read it from here).
+    public static let policyName = "dysta-hw"
+
     /// Creates the policy (the configuration must be valid).
-    public init(name: String = "dysta-hw", configuration: HardwareConfiguration, beta: Double = 0.01, recordsStimulus: Bool = false) {
+    public init(name: String = DystaHardwarePolicy.policyName, configuration: HardwareConfiguration, beta: Double = 0.01, recordsStimulus: Bool = false) {
         self.name = name
         self.configuration = configuration
         self.beta = beta

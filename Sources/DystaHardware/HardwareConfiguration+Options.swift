@@ -6,7 +6,7 @@ extension HardwareConfiguration {
     /// `hardware`, declared once (docs/hardware.md, "Parameters"): parsing, errors, help texts
     /// and labels come from here. Ranges that depend on other parameters are checked by
     /// ``validate()`` once all are applied.
-    public static let options = TypedOptions<HardwareConfiguration>(owner: "dysta-hw", [
+    public static let options = TypedOptions<HardwareConfiguration>(owner: DystaHardwarePolicy.policyName, [
         TypedOption(
             "preset", expected: "w32 or w16", help: "number formats: w32 (32-bit scores, Q24 γ) or w16 (16-bit scores, Q12 γ); sets every width",
             set: { configuration, text in

@@ -12,12 +12,12 @@ extension PolicyRegistry {
     /// This registry plus `dysta-hw` (see ``withHardware(_:)``).
     public func addingHardware(_ hardware: HardwareConfiguration) -> PolicyRegistry {
         addingParametric(
-            "dysta-hw", summary: "Dysta's dynamic level as bit-accurate hardware (options: dysta-hw[name=value,…], docs/hardware.md)",
+            DystaHardwarePolicy.policyName, summary: "Dysta's dynamic level as bit-accurate hardware (options: dysta-hw[name=value,…], docs/hardware.md)",
             optionHelp: HardwareConfiguration.options.helpLines(defaults: hardware)
         ) { parameters, options in
             let configuration = try hardware.applying(try HardwareConfiguration.parseOptionList(options ?? ""))
-            let label = options.map { "dysta-hw[\($0)]" } ?? "dysta-hw"
+            let label = options.map { "\(DystaHardwarePolicy.policyName)[\($0)]" } ?? DystaHardwarePolicy.policyName
             return DystaHardwarePolicy(name: label, configuration: configuration, beta: parameters.beta)
-        }.notListedByDefault("dysta-hw")
+        }.notListedByDefault(DystaHardwarePolicy.policyName)
     }
 }

@@ -35,7 +35,9 @@ import DystaCore
 /// Defaults (aging 0, margin 0.4, price ∞, overloadprice 0.05, cap ∞, no pool) were chosen on seeds 101–120, never on the
 /// evaluation seeds 1–5 (docs/semantics.md).
 public struct LaxSRPTPolicy: SchedulingPolicy {
-    public var name: String { "lax-srpt" }
+    /// The name users select it by (the registry reads it from here).
+    public static let policyName = "lax-srpt"
+    public var name: String { Self.policyName }
     public var estimateSource: EstimateSource { .patternAware }
     public var usesSparsityMonitor: Bool { false }
     /// `select` has no side effect when one request is ready (it returns at once).

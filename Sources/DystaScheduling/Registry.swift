@@ -29,6 +29,12 @@ public struct PolicyRegistry: Sendable {
             self.build = { parameters, _ in make(parameters) }
         }
 
+        /// Creates an entry without options, named by the policy itself (its ``SchedulingPolicy/name``
+        /// with the default parameters): the name is written once, in the policy.
+        public init(summary: String, make: @escaping @Sendable (PolicyParameters) -> any SchedulingPolicy) {
+            self.init(name: make(PolicyParameters()).name, summary: summary, make: make)
+        }
+
         /// Creates an entry whose name may carry options in brackets.
         public init(
             name: String, summary: String,
@@ -46,24 +52,30 @@ public struct PolicyRegistry: Sendable {
 
     /// The paper's policies (docs/semantics.md).
     public static let standard = PolicyRegistry(entries: [
-        Entry(name: "fcfs", summary: "first come, first served") { _ in FCFSPolicy() },
-        Entry(name: "sjf", summary: "shortest estimated job first (pattern-unaware, γ ≡ 1)") { _ in SJFPolicy(sparse: false) },
-        Entry(name: "sjf-sparse", summary: "SJF with pattern-aware estimates and γ") { _ in SJFPolicy(sparse: true) },
-        Entry(name: "prema", summary: "PREMA tokens + SJF among candidates (HPCA'20)") { _ in PREMAPolicy(sparse: false) },
-        Entry(name: "prema-sparse", summary: "PREMA with pattern-aware estimates and γ") { _ in PREMAPolicy(sparse: true) },
-        Entry(name: "planaria", summary: "Planaria temporal scheduling: max priority / slack (MICRO'20)") { _ in PlanariaPolicy() },
-        Entry(name: "sdrm3", summary: "SDRM3 MapScore = urgency + α·fairness") { SDRM3Policy(sparse: false, alpha: $0.alpha) },
-        Entry(name: "sdrm3-sparse", summary: "SDRM3 with pattern-aware estimates and γ") { SDRM3Policy(sparse: true, alpha: $0.alpha) },
-        Entry(name: "dysta", summary: "Dysta: min R + β(urgency + penalty), pattern-aware, γ") { DystaPolicy(form: .full, beta: $0.beta) },
-        Entry(name: "dysta-naive", summary: "Dysta without sparsity: pattern-unaware, γ ≡ 1") { DystaPolicy(form: .naive, beta: $0.beta) },
-        Entry(name: "dysta-oracle", summary: "Dysta with the real remaining latency (upper bound)") { DystaPolicy(form: .oracle, beta: $0.beta) },
+        Entry(summary: "first come, first served") { _ in FCFSPolicy() },
+        Entry(summary: "shortest estimated job first (pattern-unaware, γ ≡ 1)") { _ in SJFPolicy(sparse: false) },
+        Entry(summary: "SJF with pattern-aware estimates and γ") { _ in SJFPolicy(sparse: true) },
+        Entry(summary: "PREMA tokens + SJF among candidates (HPCA'20)") { _ in PREMAPolicy(sparse: false) },
+        Entry(summary: "PREMA with pattern-aware estimates and γ") { _ in PREMAPolicy(sparse: true) },
+        Entry(summary: "Planaria temporal scheduling: max priority / slack (MICRO'20)") { _ in PlanariaPolicy() },
+        Entry(summary: "SDRM3 MapScore = urgency + α·fairness") { SDRM3Policy(sparse: false, alpha: $0.alpha) },
+        Entry(summary: "SDRM3 with pattern-aware estimates and γ") { SDRM3Policy(sparse: true, alpha: $0.alpha) },
+        Entry(summary: "Dysta: min R + β(urgency + penalty), pattern-aware, γ") { DystaPolicy(form: .full, beta: $0.beta) },
+        Entry(summary: "Dysta without sparsity: pattern-unaware, γ ≡ 1") { DystaPolicy(form: .naive, beta: $0.beta) },
+        Entry(summary: "Dysta with the real remaining latency (upper bound)") { DystaPolicy(form: .oracle, beta: $0.beta) },
     ])
 
     /// The paper's policies plus this project's own (`lax-srpt`, docs/semantics.md).
     public static let withProjectPolicies = standard.addingParametric(
-        "lax-srpt", summary: "Smith's rule (R̂·Î) on the size-sparsity prediction while every request that can meet its deadline still does; the rest set aside by Moore–Hodgson (options: \(LaxSRPTPolicy.options.names))",
+        LaxSRPTPolicy.policyName, summary: "Smith's rule (R̂·Î) on the size-sparsity prediction while every request that can meet its deadline still does; the rest set aside by Moore–Hodgson (options: \(LaxSRPTPolicy.options.names))",
         optionHelp: LaxSRPTPolicy.options.helpLines(defaults: LaxSRPTPolicy())
     ) { _, options in try LaxSRPTPolicy.make(options: options) }
+
+    /// Returns a registry with one more policy, named by the policy itself (replacing one of
+    /// the same name).
+    public func adding(summary: String, factory: @escaping @Sendable (PolicyParameters) -> any SchedulingPolicy) -> PolicyRegistry {
+        adding(factory(PolicyParameters()).name, summary: summary, factory: factory)
+    }
 
     /// Returns a registry with one more policy (replacing one of the same name).
     public func adding(
@@ -151,6 +163,11 @@ public struct PredictorRegistry: Sendable {
             SizeSparsityPredictor()
         },
     ])
+
+    /// Returns a registry with one more predictor, named by the predictor itself.
+    public func adding(summary: String, factory: @escaping @Sendable (Semantics) -> any SparsityPredictor) -> PredictorRegistry {
+        adding(factory(.default).name, summary: summary, factory: factory)
+    }
 
     /// Returns a registry with one more predictor.
     public func adding(

@@ -26,10 +26,10 @@ struct LastTwoPredictor: SparsityPredictor {
 }
 
 var registries = Registries.standard
-registries.policies = registries.policies.adding("llf", summary: "least laxity first: min slack − R (example package)") { _ in
+registries.policies = registries.policies.adding(summary: "least laxity first: min slack − R (example package)") { _ in
     LeastLaxityFirst()
 }
-registries.predictors = registries.predictors.adding("last-two", summary: "mean ratio of the last two layers (example package)") { _ in
+registries.predictors = registries.predictors.adding(summary: "mean ratio of the last two layers (example package)") { _ in
     LastTwoPredictor()
 }
 DystaCommandLine.main(registries: registries)
