@@ -63,7 +63,9 @@ struct SweepCommand: ParsableCommand {
     var accelerator: String?
 
     @Option(help: ArgumentHelp("Output directory.", valueName: "dir"))
-    var out: String
+    var out: String?
+    @Flag(help: "Print each cell of the grid as a run description (one JSON object per line, as 'dysta simulate --run' takes it; paths as written) and exit without running.")
+    var printRuns = false
     @Option(help: ArgumentHelp("Run only shard i of n (jobs dealt round-robin); combine shards with 'dysta merge'.", valueName: "i/n"))
     var shard: String?
     @Option(help: "Worker threads (default: all cores).")
@@ -131,6 +133,11 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         try progressOptions.check()
         let grid = try grid()
+        if printRuns {
+            try write(grid.runDescriptions.map { $0.compactJSON() + "\n" }.joined(), to: "-")
+            return
+        }
+        guard let out else { throw DystaError("--out is required (the output directory)") }
         let slice = try shard.map(Shard.init(parsing:)) ?? .whole
         if let threads, threads < 1 { throw DystaError("--threads must be at least 1 (got \(threads))") }
         let directory = URL(fileURLWithPath: out)

@@ -134,6 +134,35 @@ struct SweepCLITests {
         #expect(try Data(contentsOf: resumed.appendingPathComponent("runs.csv")) == Data(contentsOf: whole.appendingPathComponent("runs.csv")))
     }
 
+    /// Each cell printed as a run description and given to `dysta simulate --run` gives the
+    /// sweep's own numbers for that cell, to the last digit.
+    @Test func everyCellIsARunDescriptionThatSimulateRuns() throws {
+        let root = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let grid = ["sweep", "--workloads", "cnn,attention", "--loads", "0.6,1.1", "--slos", "5", "--schedulers", "sjf,dysta,lax-srpt",
+                    "--betas", "0.01,0.1", "--seeds", "1-2", "--requests", "120", "--quiet"]
+        let printed = try dysta(grid + ["--print-runs"])
+        #expect(printed.status == 0)
+        let lines = printed.out.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 * 2 * 3 * 2)
+        let out = root.appendingPathComponent("out").path
+        #expect(try dysta(grid + ["--out", out]).status == 0)
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = summary[0]
+        for (index, line) in lines.enumerated() {
+            let file = root.appendingPathComponent("run\(index).json")
+            try Data(line.utf8).write(to: file)
+            let simulated = try dysta(["simulate", "--run", file.path, "--format", "csv"])
+            #expect(simulated.status == 0, "\(simulated.err)")
+            let rows = simulated.out.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            for metric in ["violation_rate", "violation_rate_ci95", "antt", "antt_ci95", "latency_p99", "worst_ntt"] {
+                let mine = rows[1][rows[0].firstIndex(of: metric)!]
+                let sweeps = summary[index + 1][header.firstIndex(of: metric)!]
+                #expect(mine == sweeps, "cell \(index) \(metric): simulate \(mine), sweep \(sweeps)")
+            }
+        }
+    }
+
     @Test func aFolderOfAnotherGridIsRefusedWithOneLine() throws {
         let root = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
