@@ -13,7 +13,7 @@ import pytest
 import dysta
 
 GRID = dict(workloads=["cnn"], loads=[0.7, 0.8, 0.9, 1.0], slos=[5, 10, 20], schedulers=["sjf", "dysta", "lax-srpt"],
-            seeds="1-4", requests=2000, threads=1)
+            seeds="1-4", requests=3000, threads=1, progress=False)
 
 
 def _interrupt_after(seconds: float) -> threading.Timer:
@@ -22,12 +22,31 @@ def _interrupt_after(seconds: float) -> threading.Timer:
     return timer
 
 
+def _interrupt_when_journalled(journal, runs: int) -> threading.Thread:
+    """Sends SIGINT once the sweep's journal holds `runs` finished runs (header excluded)."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if journal.read_bytes().count(b"\n") > runs:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.005)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    return watcher
+
+
 def test_ctrl_c_stops_a_sweep_which_then_resumes(tmp_path):
     started = time.monotonic()
-    timer = _interrupt_after(1.5)
+    watcher = _interrupt_when_journalled(tmp_path / "out" / "runs.partial.csv", runs=3)
     with pytest.raises(KeyboardInterrupt):
         dysta.sweep(tmp_path / "out", **GRID)
-    timer.cancel()
+    watcher.join()
     assert time.monotonic() - started < 60, "the engine did not stop between runs"
     journal = (tmp_path / "out" / "runs.partial.csv").read_text().splitlines()
     assert len(journal) > 1, "no finished run was kept"
