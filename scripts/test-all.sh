@@ -3,11 +3,12 @@
 #   1. the Swift tests (swift test);
 #   2. RTL lint (Verilator -Wall, Yosys parse) and the monitor's unit test;
 #   3. the RTL co-simulation, short run (hw/verify.sh --short: Swift model, Python model and
-#      Verilator RTL agree on every decision of several configurations);
+#      the RTL agree on every decision of several configurations, under Verilator and under
+#      Icarus Verilog with X inputs and X initial registers);
 #   4. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh);
 #   5. the Python tests of the tools (pytest, in a project-local virtual environment .venv),
 #      when there are any.
-# Installs what is missing: verilator and yosys from Debian's packages (apt-get update first),
+# Installs what is missing: verilator, yosys and iverilog from Debian's packages (apt-get update first),
 # Python packages into .venv. The last line is "N passed, M failed" (steps); the exit status is
 # non-zero when a step failed.
 set -uo pipefail
@@ -35,6 +36,7 @@ install_debian() {
     local missing=()
     command -v verilator >/dev/null 2>&1 || missing+=(verilator)
     command -v yosys >/dev/null 2>&1 || missing+=(yosys)
+    command -v iverilog >/dev/null 2>&1 || missing+=(iverilog)
     command -v make >/dev/null 2>&1 || missing+=(make)
     command -v g++ >/dev/null 2>&1 || missing+=(g++)
     command -v python3 >/dev/null 2>&1 || missing+=(python3 python3-venv)
@@ -64,7 +66,7 @@ python_tests() {
     .venv/bin/python -m pytest -q $tests
 }
 
-step "install tools (verilator, yosys)" install_debian
+step "install tools (verilator, yosys, iverilog)" install_debian
 step "swift test" swift test
 step "RTL lint (hw/lint.sh)" hw/lint.sh
 step "monitor unit test (hw/tb/monitor_test.sh)" hw/tb/monitor_test.sh
