@@ -126,22 +126,26 @@ config_params() {
     echo "$key $canon"
 }
 
+# current DIR FILE -> true when DIR/FILE was built from the current sources
+current() { [ -f "$1/$2" ] && [ -f "$1/stamp" ] && [ "$(cat "$1/stamp")" = "$SRC_HASH" ]; }
+
+# build_failed DIR -> reports a failed build (its log's tail), returns 1
+build_failed() {
+    echo "cosim: build FAILED, see ${1#"$HW"/}/build.log:" >&2
+    tail -20 "$1/build.log" >&2
+    return 1
+}
+
 # build_icarus KEY CANON... -> ensures $HW/build/icarus-KEY/tb.vvp is current
 build_icarus() {
     local key="$1"; shift
     local dir="$HW/build/icarus-$key"
-    if [ -f "$dir/tb.vvp" ] && [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$SRC_HASH" ]; then
-        return 0
-    fi
+    current "$dir" tb.vvp && return 0
     mkdir -p "$dir"
     local pparams=() kv
     for kv in "$@"; do pparams+=("-Ptb.$kv"); done
-    if ! iverilog -g2012 -Wall -Wno-timescale -o "$dir/tb.vvp.$$" -s tb "${pparams[@]}" \
-            "${RTL_FILES[@]}" "$HW/tb/tb_icarus.v" >"$dir/build.log" 2>&1; then
-        echo "cosim: iverilog FAILED, see ${dir#"$HW"/}/build.log:" >&2
-        tail -20 "$dir/build.log" >&2
-        return 1
-    fi
+    iverilog -g2012 -Wall -Wno-timescale -o "$dir/tb.vvp.$$" -s tb "${pparams[@]}" \
+        "${RTL_FILES[@]}" "$HW/tb/tb_icarus.v" >"$dir/build.log" 2>&1 || build_failed "$dir" || return 1
     mv -f "$dir/tb.vvp.$$" "$dir/tb.vvp"
     printf '%s\n' "$SRC_HASH" >"$dir/stamp"
 }
@@ -150,9 +154,7 @@ build_icarus() {
 build_model() {
     local key="$1"; shift
     local dir="$HW/build/$key"
-    if [ -x "$dir/Vtb" ] && [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$SRC_HASH" ]; then
-        return 0
-    fi
+    current "$dir" Vtb && return 0
     mkdir -p "$dir"
     local gparams=() cflags="" kv
     for kv in "$@"; do
@@ -167,9 +169,8 @@ build_model() {
             --top-module dysta_scheduler_top "${gparams[@]}" \
             -CFLAGS "-O1 $cflags" -Mdir "$obj" -o Vtb \
             "${RTL_FILES[@]}" "$HW/tb/tb.cpp" >"$dir/build.log" 2>&1; then
-        echo "cosim: build FAILED, see ${dir#"$HW"/}/build.log:" >&2
-        tail -20 "$dir/build.log" >&2
         rm -rf "$obj"
+        build_failed "$dir"
         return 1
     fi
     mv -f "$obj/Vtb" "$dir/Vtb.$$" && mv -f "$dir/Vtb.$$" "$dir/Vtb"
