@@ -17,20 +17,26 @@ every expected value (exit 0 if all agree, 1 at the first mismatch, 2 if malform
 """
 
 import argparse
+import os
 import random
 import sys
 
 KEYS = ["depth_log2", "score_bits", "score_frac", "gamma_bits", "gamma_frac", "time_bits",
         "variant_bits", "layer_bits", "gamma_rule", "score_rule", "units"]
 
-PRESETS = {
-    "w32": dict(depth_log2=6, score_bits=32, score_frac=8, gamma_bits=32, gamma_frac=24,
-                time_bits=32, variant_bits=5, layer_bits=6),
-    "w16": dict(depth_log2=6, score_bits=16, score_frac=0, gamma_bits=16, gamma_frac=12,
-                time_bits=32, variant_bits=5, layer_bits=6),
-}
-for _p in PRESETS.values():
-    _p.update(gamma_rule="mean", score_rule="dysta", units="parallel")
+
+def read_presets(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "presets.txt")):
+    """The presets of hw/presets.txt (the one source of the RTL's preset parameters)."""
+    presets = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                name, *items = line.split()
+                presets[name] = {k: (int(v) if v.isdigit() else v) for k, v in (i.split("=", 1) for i in items)}
+    return presets
+
+
+PRESETS = read_presets()
 
 LAYER_DONE_CYCLES = 6
 WRITE_CYCLES = 1
