@@ -126,9 +126,9 @@ public struct HardwareConfiguration: Sendable, Equatable {
     /// Busy cycles of DECIDE over `occupied` slots.
     public func decideCycles(occupied: Int) -> Int { cyclesPerSlot * occupied + Self.decideOverhead }
     /// Fixed cycles of a DECIDE beyond the per-slot ones (pipeline fill and the final compare).
-    public static let decideOverhead = 8
+    public static let decideOverhead = 10
     /// Busy cycles of LAYER_DONE.
-    public static let layerDoneCycles = 6
+    public static let layerDoneCycles = 8
     /// Busy cycles of ENQUEUE and WRITE.
     public static let writeCycles = 1
 

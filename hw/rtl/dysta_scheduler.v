@@ -47,8 +47,9 @@
 //   edge E0 + B at the earliest. B is the number of edges from the accepting edge (excluded)
 //   to the first edge where cmd_ready is sampled high (included).
 //     WRITE 1, ENQUEUE 1 (cmd_ready never drops: one command per cycle)
-//     LAYER_DONE 6
-//     DECIDE cps*n + 8 (cps = 1 parallel; shared: 4 dysta, 3 paper)
+//     LAYER_DONE 8
+//     DECIDE cps*n + 10 (cps = 1 parallel; shared: 4 dysta, 3 paper)
+//     a refused command (err != 0) 1
 //   For DECIDE, resp_valid is high exactly in busy period B (the same period in which
 //   cmd_ready is high again), with resp_slot. Every state change of a command (slot writes,
 //   scores, count) is done by the end of busy period B-1, so in period B the dbg port already

@@ -60,8 +60,8 @@ for depth in "${DEPTHS[@]}"; do
             carry=$(count "$X" CARRY4)
             cells=$(awk '/Number of cells:/ { n = $4 } END { print n + 0 }' "$OUT/$name.generic.stat")
             membits=$(awk '/Number of memory bits:/ { n = $5 } END { print n + 0 }' "$OUT/$name.mem.stat")
-            if [ "$CPS" = 1 ]; then formula="n+8"; else formula="${CPS}n+8"; fi
-            full=$((CPS * (1 << D) + 8 + 6))
+            if [ "$CPS" = 1 ]; then formula="n+10"; else formula="${CPS}n+10"; fi
+            full=$((CPS * (1 << D) + 10 + 8))
             echo "$depth,$width,$units,$lut,$ff,$dsp,$((r18 + 2 * r36)),$lutram,$cells,$formula,$full,$r18,$r36,$lutram_luts,$srl,$carry,$membits,$tx,$tg" >>"$CSV.tmp"
             echo "synth: $name  LUT $lut  FF $ff  DSP $dsp  BRAM18 $((r18 + 2 * r36))  LUTRAM $lutram  cells $cells  (xilinx ${tx} s, generic ${tg} s)"
         done

@@ -38,7 +38,7 @@ def read_presets(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "
 
 PRESETS = read_presets()
 
-LAYER_DONE_CYCLES = 6
+LAYER_DONE_CYCLES = 8
 WRITE_CYCLES = 1
 ENQUEUE_CYCLES = 1
 
@@ -96,7 +96,7 @@ class Config:
         return 3 if self.paper else 4
 
     def decide_cycles(self, n):
-        return self.cps * n + 8
+        return self.cps * n + 10
 
     def line(self):
         return "config " + " ".join(f"{k}={self.v[k]}" for k in KEYS)
