@@ -5,7 +5,10 @@
 #   3. the RTL co-simulation, short run (hw/verify.sh --short: Swift model, Python model and
 #      the RTL agree on every decision of several configurations, under Verilator and under
 #      Icarus Verilog with X inputs and X initial registers);
-#   4. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh);
+#   4. a synthesis smoke check of the RTL with Yosys (hw/synth/smoke.sh) and a place-and-route
+#      smoke run (hw/pnr/pnr.sh --smoke: the smallest configuration, one seed, fails when its
+#      fmax falls below the recorded median by more than the recorded seed spread; installs its
+#      pinned PyPI tools into hw/pnr/.venv on first use);
 #   5. the Python tests of the tools (pytest, in a project-local virtual environment .venv),
 #      when there are any.
 # Installs what is missing: verilator, yosys and iverilog from Debian's packages (apt-get update first),
@@ -72,6 +75,7 @@ step "RTL lint (hw/lint.sh)" hw/lint.sh
 step "monitor unit test (hw/tb/monitor_test.sh)" hw/tb/monitor_test.sh
 step "co-simulation, short (hw/verify.sh --short)" env DYSTA=.build/debug/dysta hw/verify.sh --short
 step "synthesis smoke check (hw/synth/smoke.sh)" hw/synth/smoke.sh
+step "place-and-route smoke run (hw/pnr/pnr.sh --smoke)" hw/pnr/pnr.sh --smoke
 step "python tests" python_tests
 
 if [ "$failed" -gt 0 ]; then echo "failed steps: ${failures[*]}"; fi

@@ -13,6 +13,12 @@ import statistics
 import sys
 
 
+def short(cell):
+    """A placed cell's name without the top instance and the mapping suffixes Yosys adds."""
+    cell = cell.removeprefix("u_sched.")
+    return re.split(r"_TRELLIS_|_CCU2C|_MULT18X18D|_LUT4|\$", cell)[0]
+
+
 def main(argv):
     d, name, tsyn, tpnr, seeds = argv[1], argv[2], argv[3], argv[4], argv[5:]
     cells = {}
@@ -27,8 +33,8 @@ def main(argv):
             r = json.load(f)
         fmax = min(v["achieved"] for v in r["fmax"].values())
         path = r["critical_paths"][0]["path"] if r.get("critical_paths") else []
-        src = path[0]["from"]["cell"] if path else ""
-        dst = path[-1]["to"]["cell"] if path else ""
+        src = short(path[0]["from"]["cell"]) if path else ""
+        dst = short(path[-1]["to"]["cell"]) if path else ""
         cell = sum(p["delay"] for p in path if p["type"] != "routing")
         route = sum(p["delay"] for p in path if p["type"] == "routing")
         runs.append((fmax, f"{src} -> {dst} ({cell:.1f} ns cells + {route:.1f} ns routing)"))
