@@ -31,7 +31,7 @@ struct HardwareOptions: ParsableArguments {
     var scoreRule: String?
     @Option(name: .customLong("hw-units"), help: "dysta-hw score unit: parallel (1 slot/cycle) or shared (one multiplier; 3–4 cycles/slot).")
     var units: String?
-    @Option(name: .customLong("hw-clock"), help: "dysta-hw scheduler clock in Hz (default 2e8).")
+    @Option(name: .customLong("hw-clock"), help: "dysta-hw scheduler clock in Hz (default: the configuration's measured post-route fmax, docs/hardware.md \"Clock\").")
     var clock: Double?
     @Option(name: .customLong("hw-time-unit"), help: "dysta-hw time unit: log2 of scheduler cycles per counter tick, or auto (default: fit 4× the longest isolated latency in the score).")
     var timeUnit: String?

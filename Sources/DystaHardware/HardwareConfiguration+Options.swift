@@ -18,8 +18,10 @@ extension HardwareConfiguration {
 
     /// Returns a copy with `name=value` options applied in order (`preset` first resets every
     /// width), validated; errors name the option and the problem.
+    /// The clock follows the configuration (``measuredClockHz``) unless `clock` is given or was set before.
     public func applying(_ options: [(name: String, value: String)]) throws -> HardwareConfiguration {
         var result = self
+        var measuredClock = clockHz == measuredClockHz
         func integer(_ name: String, _ value: String) throws -> Int {
             guard let number = Int(value) else { throw DystaError("hardware option \(name)=\(value): not an integer") }
             return number
@@ -61,6 +63,7 @@ extension HardwareConfiguration {
             case "clock":
                 guard let hz = value.finiteDouble() else { throw DystaError("hardware option clock=\(value): not a number of Hz") }
                 result.clockHz = hz
+                measuredClock = false
             case "time_unit": result.timeUnitLog2 = value == "auto" ? nil : try integer(name, value)
             case "monitor_lanes": result.monitorLanes = try integer(name, value)
             default:
@@ -68,6 +71,7 @@ extension HardwareConfiguration {
                     "unknown hardware option '\(rawName)' (known: \(Self.optionNames.joined(separator: ", ")), depth)")
             }
         }
+        if measuredClock { result.clockHz = result.measuredClockHz }
         try result.validate()
         return result
     }
@@ -77,7 +81,8 @@ extension HardwareConfiguration {
         try OptionList.parse(text, kind: "hardware option").map { ($0.name.trimmingWhitespace, $0.value.trimmingWhitespace) }
     }
 
-    /// The options that differ from `base`, as `name=value` (for labels and stimulus headers).
+    /// The options that differ from `base`, as `name=value` (for labels and stimulus headers);
+    /// `clock` when it is not the configuration's measured clock.
     public func differences(from base: HardwareConfiguration) -> [String] {
         var items: [String] = []
         func add(_ name: String, _ mine: String, _ theirs: String) { if mine != theirs { items.append("\(name)=\(mine)") } }
@@ -92,7 +97,7 @@ extension HardwareConfiguration {
         add("gamma_rule", gammaRule.rawValue, base.gammaRule.rawValue)
         add("score_rule", scoreRule.rawValue, base.scoreRule.rawValue)
         add("units", units.rawValue, base.units.rawValue)
-        add("clock", "\(clockHz)", "\(base.clockHz)")
+        add("clock", "\(clockHz)", "\(measuredClockHz)")  // only when set explicitly
         add("time_unit", timeUnitLog2.map(String.init) ?? "auto", base.timeUnitLog2.map(String.init) ?? "auto")
         add("monitor_lanes", "\(monitorLanes)", "\(base.monitorLanes)")
         add("timing", timing.rawValue, base.timing.rawValue)

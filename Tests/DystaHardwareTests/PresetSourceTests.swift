@@ -65,4 +65,26 @@ struct PresetSourceTests {
         }
         #expect(seen >= 40)  // every module's copy was found
     }
+
+    @Test func measuredClocksAreThePlaceAndRouteResults() throws {
+        // hw/pnr/results.csv: depth,width,units,…,fmax_min_mhz (column 10),…
+        let text = try String(contentsOf: Self.hardwareFolder.appendingPathComponent("pnr/results.csv"), encoding: .utf8)
+        var rows = 0
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            var configuration = try HardwareConfiguration.preset(fields[1])
+            configuration.depthLog2 = Int(fields[0])!.trailingZeroBitCount
+            configuration.units = try #require(HardwareUnits(rawValue: fields[2]))
+            #expect(configuration.measuredClockHz == Double(fields[9])! * 1e6, "\(line)")
+            rows += 1
+        }
+        #expect(rows == 8)
+        // Presets and option lists take the measured clock; an explicit clock stays.
+        #expect(HardwareConfiguration.w32.clockHz == HardwareConfiguration.w32.measuredClockHz)
+        let shared = try HardwareConfiguration.w32.applying([("units", "shared"), ("depth_log2", "9")])
+        #expect(shared.clockHz == shared.measuredClockHz && shared.clockHz != HardwareConfiguration.w32.clockHz)
+        let fixed = try HardwareConfiguration.w32.applying([("clock", "2e8"), ("units", "shared")])
+        #expect(fixed.clockHz == 2e8)
+        #expect(try fixed.applying([("depth_log2", "9")]).clockHz == 2e8)
+    }
 }
