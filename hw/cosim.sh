@@ -10,13 +10,30 @@
 # (counted in stimulus files); the exit status is 0 only if every file passed.
 # Works from any directory. Installs nothing: needs verilator (5.006 tested), make and a
 # C++ compiler on PATH. Environment: COSIM_JOBS (parallel compile jobs, default 2).
+#
+#   COSIM_SIM=icarus hw/cosim.sh FILE...
+#
+# replays the files through the 4-state testbench hw/tb/tb_icarus.v under Icarus Verilog
+# instead (iverilog 11 tested; built in hw/build/icarus-<config-hash>/): registers start at
+# X and unused inputs are driven to X, so a missing reset or an X on an output fails.
 set -u -o pipefail
 
 HW="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SELF="$HW/$(basename "${BASH_SOURCE[0]}")"
 JOBS="${COSIM_JOBS:-2}"
+SIM="${COSIM_SIM:-verilator}"
 
-if ! command -v verilator >/dev/null 2>&1; then
+if [ "$SIM" = icarus ]; then
+    for tool in iverilog vvp; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "cosim: $tool not found on PATH (Debian/Ubuntu: apt-get install iverilog; tested with 11)" >&2
+            exit 127
+        fi
+    done
+elif [ "$SIM" != verilator ]; then
+    echo "cosim: COSIM_SIM=$SIM: expected verilator or icarus" >&2
+    exit 2
+elif ! command -v verilator >/dev/null 2>&1; then
     echo "cosim: verilator not found on PATH (Debian/Ubuntu: apt-get install verilator; tested with 5.006)" >&2
     exit 127
 fi
@@ -36,7 +53,11 @@ RTL_FILES=()
 while IFS= read -r f; do
     [ -n "$f" ] && RTL_FILES+=("$HW/rtl/$f")
 done <"$HW/rtl/files.f"
-SRC_HASH="$( { verilator --version; cat "$HW/rtl/files.f" "${RTL_FILES[@]}" "$HW/tb/tb.cpp" "$SELF"; } | sha1sum | cut -c1-40)"
+if [ "$SIM" = icarus ]; then
+    SRC_HASH="$( { iverilog -V 2>&1 | head -1; cat "$HW/rtl/files.f" "${RTL_FILES[@]}" "$HW/tb/tb_icarus.v" "$SELF"; } | sha1sum | cut -c1-40)"
+else
+    SRC_HASH="$( { verilator --version; cat "$HW/rtl/files.f" "${RTL_FILES[@]}" "$HW/tb/tb.cpp" "$SELF"; } | sha1sum | cut -c1-40)"
+fi
 
 # config_params FILE -> prints "KEY -Gparams -Ddefines" or an error line (returns 1)
 config_params() {
@@ -105,13 +126,35 @@ config_params() {
     echo "$key $canon"
 }
 
+# current DIR FILE -> true when DIR/FILE was built from the current sources
+current() { [ -f "$1/$2" ] && [ -f "$1/stamp" ] && [ "$(cat "$1/stamp")" = "$SRC_HASH" ]; }
+
+# build_failed DIR -> reports a failed build (its log's tail), returns 1
+build_failed() {
+    echo "cosim: build FAILED, see ${1#"$HW"/}/build.log:" >&2
+    tail -20 "$1/build.log" >&2
+    return 1
+}
+
+# build_icarus KEY CANON... -> ensures $HW/build/icarus-KEY/tb.vvp is current
+build_icarus() {
+    local key="$1"; shift
+    local dir="$HW/build/icarus-$key"
+    current "$dir" tb.vvp && return 0
+    mkdir -p "$dir"
+    local pparams=() kv
+    for kv in "$@"; do pparams+=("-Ptb.$kv"); done
+    iverilog -g2012 -Wall -Wno-timescale -o "$dir/tb.vvp.$$" -s tb "${pparams[@]}" \
+        "${RTL_FILES[@]}" "$HW/tb/tb_icarus.v" >"$dir/build.log" 2>&1 || build_failed "$dir" || return 1
+    mv -f "$dir/tb.vvp.$$" "$dir/tb.vvp"
+    printf '%s\n' "$SRC_HASH" >"$dir/stamp"
+}
+
 # build KEY CANON... -> ensures $HW/build/KEY/Vtb is current
 build_model() {
     local key="$1"; shift
     local dir="$HW/build/$key"
-    if [ -x "$dir/Vtb" ] && [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$SRC_HASH" ]; then
-        return 0
-    fi
+    current "$dir" Vtb && return 0
     mkdir -p "$dir"
     local gparams=() cflags="" kv
     for kv in "$@"; do
@@ -126,9 +169,8 @@ build_model() {
             --top-module dysta_scheduler_top "${gparams[@]}" \
             -CFLAGS "-O1 $cflags" -Mdir "$obj" -o Vtb \
             "${RTL_FILES[@]}" "$HW/tb/tb.cpp" >"$dir/build.log" 2>&1; then
-        echo "cosim: build FAILED, see ${dir#"$HW"/}/build.log:" >&2
-        tail -20 "$dir/build.log" >&2
         rm -rf "$obj"
+        build_failed "$dir"
         return 1
     fi
     mv -f "$obj/Vtb" "$dir/Vtb.$$" && mv -f "$dir/Vtb.$$" "$dir/Vtb"
@@ -153,14 +195,28 @@ for file in "$@"; do
         continue
     fi
     read -r key canon <<<"$info"
-    # shellcheck disable=SC2086
-    if ! build_model "$key" $canon; then
-        echo "FAIL $file: the model did not build"
-        failed=$((failed + 1))
-        continue
+    if [ "$SIM" = icarus ]; then
+        # shellcheck disable=SC2086
+        if ! build_icarus "$key" $canon; then
+            echo "FAIL $file: the testbench did not build"
+            failed=$((failed + 1))
+            continue
+        fi
+        out="$(vvp -n "$HW/build/icarus-$key/tb.vvp" "+stim=$file" 2>&1)"
+        rc=$?
+        printf '%s\n' "$out" | grep -v '^VCD info' | grep -v '^\S*: \$finish called'
+        # the verdict is the summary line (vvp's exit status after $fatal is not portable)
+        if [ "$rc" -eq 0 ] && ! printf '%s\n' "$out" | grep -q '^cosim: .* 0 mismatches$'; then rc=1; fi
+    else
+        # shellcheck disable=SC2086
+        if ! build_model "$key" $canon; then
+            echo "FAIL $file: the model did not build"
+            failed=$((failed + 1))
+            continue
+        fi
+        "$HW/build/$key/Vtb" "$file"
+        rc=$?
     fi
-    "$HW/build/$key/Vtb" "$file"
-    rc=$?
     if [ "$rc" -eq 0 ]; then
         echo "PASS $file"
         passed=$((passed + 1))

@@ -8,7 +8,8 @@
 # results: a random stress stream and simulated runs of both shipped workloads; the
 # independent Python model (hw/tb/random_stimulus.py) writes one more random stream, which
 # `dysta hw check` replays through the Swift model (two software models agree) before the
-# RTL sees it. hw/cosim.sh then replays every file through the Verilator model of the RTL.
+# RTL sees it. hw/cosim.sh then replays every file through the Verilator model of the RTL
+# and again through the 4-state Icarus testbench (COSIM_SIM=icarus: X inputs, X registers).
 # Needs the `dysta` binary: DYSTA (default: .build/release/dysta, else .build/debug/dysta).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,3 +60,5 @@ done
 echo "verify: ${#configs[@]} configurations, ${#files[@]} stimulus files in $OUT"
 "$DYSTA" hw check "$OUT"/*-python.txt
 "$HW/cosim.sh" "${files[@]}" | tee "$OUT/cosim.log"
+echo "verify: the same files under Icarus Verilog (4-state)"
+COSIM_SIM=icarus "$HW/cosim.sh" "${files[@]}" | tee "$OUT/cosim-icarus.log"

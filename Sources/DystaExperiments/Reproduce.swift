@@ -415,8 +415,9 @@ public struct Reproduction: Sendable {
             identical choices. *Δ*: paired by seed (same request stream), hw − float, averaged over \
             the 12 points; *worse* counts the points where the 95% CI of the paired difference lies \
             entirely above zero (*detectable*) and entirely above a margin of 0.1 percentage point \
-            of violation rate or 0.1% of ANTT (*material*). Decision cycles per decision at the 200 MHz scheduler clock; \
-            *charged*: decision time as a share of the accelerator's busy time. Options are over \
+            of violation rate or 0.1% of ANTT (*material*). Decision cycles per decision; *charged*: decision time (the \
+            cycles at each configuration's own measured clock, docs/hardware.md "Clock") as a share \
+            of the accelerator's busy time. Options are over \
             the `w32` preset (mean γ, dysta score, parallel units, 64 slots, serial timing).
 
 

@@ -39,7 +39,8 @@ extension HardwareConfiguration {
         .choice("score_rule", \.scoreRule, help: "score: dysta (the software score) or paper (the paper RTL's score)"),
         .choice("units", \.units, help: "score unit: parallel (1 slot/cycle) or shared (one multiplier; 3–4 cycles/slot)"),
         TypedOption(
-            "clock", expected: "a positive number of Hz", help: "scheduler clock in Hz",
+            "clock", expected: "a positive number of Hz",
+            help: "scheduler clock in Hz (default: the configuration's measured post-route fmax, docs/hardware.md \"Clock\")",
             set: { configuration, text in
                 guard let hz = text.finiteDouble(), hz > 0 else { return false }
                 configuration.clockHz = hz
@@ -81,8 +82,12 @@ extension HardwareConfiguration {
 
     /// Returns a copy with `name=value` options applied in order (`preset` first resets every
     /// width; `-` in a name is read as `_`), validated; errors name the option and the problem.
+    /// The clock follows the configuration (``measuredClockHz``) unless `clock` is given or was
+    /// set before.
     public func applying(_ options: [(name: String, value: String)]) throws -> HardwareConfiguration {
-        let result = try Self.options.applying(options.map { ($0.name.replacingOccurrences(of: "-", with: "_"), $0.value) }, to: self)
+        let named = options.map { (name: $0.name.replacingOccurrences(of: "-", with: "_"), value: $0.value) }
+        var result = try Self.options.applying(named, to: self)
+        if clockHz == measuredClockHz && !named.contains(where: { $0.name == "clock" }) { result.clockHz = result.measuredClockHz }
         try result.validate()
         return result
     }
@@ -92,11 +97,15 @@ extension HardwareConfiguration {
         try OptionList.parse(text, kind: "dysta-hw option").map { ($0.name.trimmingWhitespace, $0.value.trimmingWhitespace) }
     }
 
-    /// The options that differ from `base`, as `name=value` (for labels and stimulus headers).
+    /// The options that differ from `base`, as `name=value` (for labels and stimulus headers);
+    /// `clock` when it is not the configuration's measured clock.
     public func differences(from base: HardwareConfiguration) -> [String] {
-        Self.options.options.filter { !["preset", "depth"].contains($0.name) }.compactMap { option in
+        // The clock is compared with this configuration's measured clock: it is listed only when set.
+        var reference = base
+        reference.clockHz = measuredClockHz
+        return Self.options.options.filter { !["preset", "depth"].contains($0.name) }.compactMap { option in
             let mine = option.value(in: self)
-            return mine == option.value(in: base) ? nil : "\(option.name)=\(mine)"
+            return mine == option.value(in: reference) ? nil : "\(option.name)=\(mine)"
         }
     }
 

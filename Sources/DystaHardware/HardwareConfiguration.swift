@@ -60,7 +60,7 @@ public struct HardwareConfiguration: Sendable, Equatable {
     public var scoreRule: HardwareScoreRule
     /// Multipliers of the score unit.
     public var units: HardwareUnits
-    /// Scheduler clock (Hz).
+    /// Scheduler clock (Hz); ``applying(_:)`` sets the measured one (``measuredClockHz``) unless `clock` is given.
     public var clockHz: Double
     /// log2 of the time unit in scheduler cycles; nil = chosen per workload (see ``resolvedTimeUnitLog2(maxIsolated:)``).
     public var timeUnitLog2: Int?
@@ -69,11 +69,15 @@ public struct HardwareConfiguration: Sendable, Equatable {
     /// When decision cycles are paid.
     public var timing: HardwareTiming
 
-    /// The 32-bit preset.
-    public static let w32 = HardwareConfiguration(
-        depthLog2: 6, scoreBits: 32, scoreFrac: 8, gammaBits: 32, gammaFrac: 24, timeBits: 32, variantBits: 5,
-        layerBits: 6, gammaRule: .mean, scoreRule: .dysta, units: .parallel, clockHz: 200e6, timeUnitLog2: nil,
-        monitorLanes: 64, timing: .serial)
+    /// The 32-bit preset (clocked at its measured post-route fmax, ``measuredClockHz``).
+    public static let w32: HardwareConfiguration = {
+        var configuration = HardwareConfiguration(
+            depthLog2: 6, scoreBits: 32, scoreFrac: 8, gammaBits: 32, gammaFrac: 24, timeBits: 32, variantBits: 5,
+            layerBits: 6, gammaRule: .mean, scoreRule: .dysta, units: .parallel, clockHz: 0, timeUnitLog2: nil,
+            monitorLanes: 64, timing: .serial)
+        configuration.clockHz = configuration.measuredClockHz
+        return configuration
+    }()
     /// The 16-bit preset: 16-bit scores, table entries and γ.
     public static let w16: HardwareConfiguration = {
         var configuration = w32
@@ -81,8 +85,26 @@ public struct HardwareConfiguration: Sendable, Equatable {
         configuration.scoreFrac = 0
         configuration.gammaBits = 16
         configuration.gammaFrac = 12
+        configuration.clockHz = configuration.measuredClockHz
         return configuration
     }()
+
+    /// Post-route fmax of the RTL on a Lattice ECP5-85k (MHz): the lowest of three nextpnr
+    /// seeds, by depth, preset width and units (hw/pnr/results.csv; docs/hardware.md, "Clock").
+    static let measuredFmaxMHz: [String: Double] = [
+        "64-w16-parallel": 75.2, "64-w16-shared": 71.7, "64-w32-parallel": 70.3, "64-w32-shared": 71.6,
+        "512-w16-parallel": 76.6, "512-w16-shared": 73.0, "512-w32-parallel": 66.1, "512-w32-shared": 71.0,
+    ]
+
+    /// The clock a configuration is charged at unless `clock` is set: the measured fmax of the
+    /// nearest measured configuration — depth 64 for 2^4 … 2^7 slots and 512 for 2^8 … 2^10,
+    /// w16 when scores and γ fit 16 bits (else w32), the same units; the γ and score rules do
+    /// not change the measured critical paths (docs/hardware.md, "Clock").
+    public var measuredClockHz: Double {
+        let depth = depthLog2 <= 7 ? 64 : 512
+        let width = scoreBits <= 16 && gammaBits <= 16 ? "w16" : "w32"
+        return (Self.measuredFmaxMHz["\(depth)-\(width)-\(units.rawValue)"] ?? 0) * 1e6
+    }
 
     /// Creates a configuration; see the property docs for each value.
     public init(
@@ -126,9 +148,9 @@ public struct HardwareConfiguration: Sendable, Equatable {
     /// Busy cycles of DECIDE over `occupied` slots.
     public func decideCycles(occupied: Int) -> Int { cyclesPerSlot * occupied + Self.decideOverhead }
     /// Fixed cycles of a DECIDE beyond the per-slot ones (pipeline fill and the final compare).
-    public static let decideOverhead = 8
+    public static let decideOverhead = 10
     /// Busy cycles of LAYER_DONE.
-    public static let layerDoneCycles = 6
+    public static let layerDoneCycles = 8
     /// Busy cycles of ENQUEUE and WRITE.
     public static let writeCycles = 1
 

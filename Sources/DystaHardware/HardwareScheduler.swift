@@ -10,6 +10,20 @@ public enum HardwareTable: Int, Sendable, CaseIterable {
     }
 }
 
+/// A command the scheduler refuses (docs/hardware.md, "Host errors"): the RTL's `err` output
+/// after it. A refused command changes nothing else and takes one cycle.
+public enum HardwareHostError: Int, Sendable, CaseIterable {
+    /// DECIDE with no occupied slot.
+    case decideOnEmpty = 1
+    /// ENQUEUE with every slot occupied.
+    case enqueueIntoFull = 2
+    /// LAYER_DONE with no running request (before any DECIDE, or after the running one finished).
+    case layerDoneNotRunning = 3
+
+    /// The stimulus letter of the refused command.
+    public var command: Character { ["D", "E", "L"][rawValue - 1] }
+}
+
 /// The bit-accurate model of the hardware scheduler: request slots, tables, the γ unit, the
 /// score unit and the selection unit, with the RTL's integer arithmetic and busy cycles.
 ///
@@ -131,7 +145,24 @@ public struct HardwareScheduler: Sendable {
         recorder?.append("W \(table.rawValue) \(index) \(value)")
     }
 
-    /// ENQUEUE: a new request in slot n (the host never enqueues into a full table).
+    /// The error the scheduler answers the command `letter` (D, E or L) with in this state; nil when it accepts it.
+    public func hostError(_ letter: Character) -> HardwareHostError? {
+        switch letter {
+        case "D": return count == 0 ? .decideOnEmpty : nil
+        case "E": return count == configuration.depth ? .enqueueIntoFull : nil
+        case "L": return running < 0 ? .layerDoneNotRunning : nil
+        default: return nil
+        }
+    }
+
+    /// Sends a command the scheduler refuses (``hostError(_:)`` must name it): nothing changes;
+    /// recorded as `X <letter> <fields>` (`fields`: the command's own, as in its D, E or L record).
+    public mutating func refuse(_ error: HardwareHostError, fields: [UInt64]) {
+        precondition(hostError(error.command) == error, "the scheduler accepts this command")
+        recorder?.append("X \(error.command)" + fields.map { " \($0)" }.joined())
+    }
+
+    /// ENQUEUE: a new request in slot n (the host never enqueues into a full table; see ``hostError(_:)``).
     public mutating func enqueue(variant: Int, deadline: UInt64, arrival: UInt64) {
         precondition(count < configuration.depth, "enqueue into a full table")
         let slot = count

@@ -119,12 +119,19 @@ public enum StimulusReplay {
                     try expect("gamma of slot \(occupied)", try value(6 + 2 * occupied), state.gamma)
                 }
                 summary.decisions += 1
+            case "X":
+                // A refused command: the model must refuse it with the error its letter names.
+                let expected: [String: (HardwareHostError, Int)] = ["D": (.decideOnEmpty, 1), "E": (.enqueueIntoFull, 3), "L": (.layerDoneNotRunning, 2)]
+                guard fields.count >= 2, let (error, arity) = expected[fields[1]] else { throw fail(number, "X takes a command letter D, E or L") }
+                guard fields.count == 2 + arity else { throw fail(number, "X \(fields[1]) takes \(arity) fields") }
+                for position in 2..<fields.count { _ = try value(position) }
+                try expect("host error of X \(fields[1])", UInt64(error.rawValue), UInt64(model.hostError(error.command)?.rawValue ?? 0))
             case "end":
                 guard fields.count == 2, let count = Int(fields[1]) else { throw fail(number, "end takes the decision count") }
                 guard count == summary.decisions else { throw fail(number, "end says \(count) decisions, the file has \(summary.decisions)") }
                 ended = true
             default:
-                throw fail(number, "unknown record '\(fields[0])' (expected W, E, L, D or end)")
+                throw fail(number, "unknown record '\(fields[0])' (expected W, E, L, D, X or end)")
             }
         }
         guard ended else { throw fail(lines.count, "missing 'end' line (truncated file?)") }

@@ -39,6 +39,12 @@ public enum StressStimulus {
         try model.write(.beta, index: 0, value: random.nextInt(below: 4) == 0 ? pick(24) : 655)
         let timeMax = model.timeLimit
         var now: UInt64 = UInt64(random.nextInt(below: 1000))
+        // Host errors (docs/hardware.md, "Host errors"), directed: DECIDE on the empty table and
+        // LAYER_DONE before any DECIDE; ENQUEUE into a full table follows at the first full burst.
+        model.recorder!.comment("host errors: DECIDE on an empty table, LAYER_DONE before any DECIDE")
+        model.refuse(.decideOnEmpty, fields: [now])
+        model.refuse(.layerDoneNotRunning, fields: [0, now])
+        var refusedFull = false
         var made = 0
         while made < decisions {
             // Bursts fill the table completely now and then.
@@ -55,7 +61,15 @@ public enum StressStimulus {
                 }
                 model.enqueue(variant: variant, deadline: deadline, arrival: arrival)
             }
-            if model.count == 0 { continue }
+            // Host errors, now and then: each one the host can send in this state.
+            if model.count == configuration.depth && (!refusedFull || random.nextInt(below: 4) == 0) {
+                refusedFull = true
+                model.refuse(.enqueueIntoFull, fields: [0, now, now])
+            }
+            if model.count == 0 {
+                if random.nextInt(below: 2) == 0 { model.refuse(.decideOnEmpty, fields: [now]) }
+                continue
+            }
             _ = model.decide(now: now)
             made += 1
             let step = random.nextInt(below: 6) == 0 ? UInt64(random.nextInt(below: 1 << 20)) : UInt64(random.nextInt(below: 200))
@@ -67,7 +81,9 @@ public enum StressStimulus {
             case 2: nonzeros = random.next() & 0xFFFF_FFFF
             default: nonzeros = UInt64(random.nextInt(below: 100_000))
             }
-            _ = model.layerDone(nonzeros: nonzeros, now: now)
+            if model.layerDone(nonzeros: nonzeros, now: now).finished && random.nextInt(below: 8) == 0 {
+                model.refuse(.layerDoneNotRunning, fields: [nonzeros, now])
+            }
         }
         return model.recorder!
     }

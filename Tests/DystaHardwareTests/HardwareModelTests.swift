@@ -139,6 +139,39 @@ struct HardwareModelTests {
         }
     }
 
+    @Test func hostErrorsAreRefusedAndRecorded() throws {
+        var configuration = HardwareConfiguration.w16
+        configuration.depthLog2 = 4
+        var model = try handScheduler(configuration)
+        #expect(model.hostError("D") == .decideOnEmpty)
+        #expect(model.hostError("L") == .layerDoneNotRunning)  // before any DECIDE
+        #expect(model.hostError("E") == nil)
+        model.refuse(.decideOnEmpty, fields: [5])
+        model.refuse(.layerDoneNotRunning, fields: [7, 5])
+        for _ in 0..<configuration.depth { model.enqueue(variant: 0, deadline: 100, arrival: 0) }
+        #expect(model.hostError("E") == .enqueueIntoFull)
+        model.refuse(.enqueueIntoFull, fields: [0, 100, 5])
+        #expect(model.count == configuration.depth)
+        _ = model.decide(now: 5)
+        #expect(model.hostError("L") == nil && model.hostError("D") == nil)
+        // The running request finishes after its 4 layers: LAYER_DONE is refused again.
+        for layer in 0..<4 { _ = model.layerDone(nonzeros: 1024, now: 6 + UInt64(layer)) }
+        #expect(model.hostError("L") == .layerDoneNotRunning)
+        let text = model.recorder!.text
+        #expect(text.contains("\nX D 5\nX L 7 5\n") && text.contains("\nX E 0 100 5\n"))
+        #expect(try StimulusReplay.check(text, file: "errors.txt").decisions == 1)
+        // An X the model accepts is a mismatch.
+        let wrong = text.replacingOccurrences(of: "X E 0 100 5", with: "X D 5")
+        #expect {
+            try StimulusReplay.check(wrong, file: "x.txt")
+        } throws: { error in
+            "\(error)".contains("MISMATCH host error of X D: expected 1, model 0")
+        }
+        // The stress stream sends each host error.
+        let stress = try StressStimulus.generate(configuration: configuration, seed: 3, decisions: 200)
+        for letter in ["D", "E", "L"] { #expect(stress.lines.contains { $0.hasPrefix("X \(letter) ") }) }
+    }
+
     @Test func malformedStimuliGetOneLineErrors() throws {
         let header = "dysta-hw-stimulus 1\n" + HardwareConfiguration.w32.rtlConfigLine + "\n"
         let cases: [(String, String)] = [

@@ -6,16 +6,16 @@
 //   k = k + 1;  lastRun = now
 //   if k >= layers[v] (it was the last layer): slot n-1 moves into the running slot, n -= 1
 //
-// One multiplier (external: mul_a, mul_b -> mul_p one cycle later) is used twice.
+// One multiplier (external: mul_a, mul_b -> mul_p two cycles later) is used twice.
 // Cycle c = the clock period starting at the c-th edge after the accepting edge (`start` is
 // high in the accepting period c = 0; the scheduler presents the running slot's address to
 // the slot memory in that period):
 //   c = 1  slot word of the running slot on rd_*; table addresses; scheduler reads slot n-1
 //   c = 2  tables on *_rd: nz * mant;  slot n-1 word on rd_* (kept for the move)
-//   c = 3  ratio, sum
-//   c = 4  sum * recipk
-//   c = 5  gamma; `done`: the slot write and the count update happen at the end of c = 5
-// so the command takes 6 periods (cmd_ready is high again in c = 6).
+//   c = 4  ratio
+//   c = 5  sum, and sum * recipk
+//   c = 7  gamma; `done`: the slot write and the count update happen at the end of c = 7
+// so the command takes 8 periods (cmd_ready is high again in c = 8).
 `default_nettype none
 module dysta_gamma_unit #(
     parameter integer SCORE_BITS   = 32,
@@ -53,9 +53,9 @@ module dysta_gamma_unit #(
     output wire [MUL_BW-1:0]                  mul_b,
     input  wire [MUL_AW+MUL_BW-1:0]           mul_p,
     // control
-    output wire                               busy,      // c = 1 .. 5
+    output wire                               busy,      // c = 1 .. 7
     output wire                               read_last, // c = 1: read slot n-1
-    output wire                               done,      // c = 5: write back
+    output wire                               done,      // c = 7: write back
     output wire                               fin,       // with done: request finished
     // write-back to the running slot (with done)
     output wire [VARIANT_BITS-1:0]            wd_v,
@@ -75,12 +75,12 @@ module dysta_gamma_unit #(
     always @(posedge clk) begin
         if (rst)               st <= 3'd0;
         else if (start)        st <= 3'd1;
-        else if (st == 3'd5)   st <= 3'd0;
+        else if (st == 3'd7)   st <= 3'd0;
         else if (st != 3'd0)   st <= st + 3'd1;
     end
     assign busy      = (st != 3'd0);
     assign read_last = (st == 3'd1);
-    assign done      = (st == 3'd5);
+    assign done      = (st == 3'd7);
 
     reg [31:0]          nz_r;
     reg [TIME_BITS-1:0] now_r;
@@ -134,36 +134,36 @@ module dysta_gamma_unit #(
         end
     end
 
-    // multiplier: c = 2 nz * mant, c = 4 sum * recipk
+    // multiplier: c = 2 nz * mant, c = 5 sum * recipk
     reg  [SUMW-1:0]   sum_r;
+    wire [SUMW-1:0]   sum_next;
     wire [MUL_AW-1:0] a_nz, a_sum;
     wire [MUL_BW-1:0] b_mant, b_rk;
     dysta_zext #(.IN_W(32),   .OUT_W(MUL_AW)) u_a0 (.in(nz_r),    .out(a_nz));
-    dysta_zext #(.IN_W(SUMW), .OUT_W(MUL_AW)) u_a1 (.in(sum_r),   .out(a_sum));
+    dysta_zext #(.IN_W(SUMW), .OUT_W(MUL_AW)) u_a1 (.in(sum_next), .out(a_sum));
     dysta_zext #(.IN_W(16),   .OUT_W(MUL_BW)) u_b0 (.in(mant_rd), .out(b_mant));
     dysta_zext #(.IN_W(17),   .OUT_W(MUL_BW)) u_b1 (.in(rk_r),    .out(b_rk));
-    wire use_mean = (st == 3'd4) && (GAMMA_MEAN != 0);
+    wire use_mean = (st == 3'd5) && (GAMMA_MEAN != 0);
     assign mul_a = (st == 3'd2) ? a_nz   : use_mean ? a_sum : {MUL_AW{1'b0}};
     assign mul_b = (st == 3'd2) ? b_mant : use_mean ? b_rk  : {MUL_BW{1'b0}};
 
-    // c = 3: ratio and the running sum
+    // c = 4: ratio (registered); c = 5: the running sum, straight into the multiplier
     wire [PW-1:0]  shifted = mul_p >> sh_r;
     wire [G-1:0]   ratio;
     dysta_sat #(.IN_W(PW), .OUT_W(G)) u_ratio (.in(shifted), .out(ratio));
-    wire [SUMW:0]  ratio_x;
-    dysta_zext #(.IN_W(G), .OUT_W(SUMW + 1)) u_rx (.in(ratio), .out(ratio_x));
-    wire [SUMW:0]  sum_add = {1'b0, w_sum} + ratio_x;
-    wire [SUMW-1:0] sum_next;
-    dysta_sat #(.IN_W(SUMW + 1), .OUT_W(SUMW)) u_sum (.in(sum_add), .out(sum_next));
     reg  [G-1:0]   ratio_r;
     always @(posedge clk) begin
-        if (st == 3'd3) begin
-            ratio_r <= ratio;
-            sum_r   <= sum_next;
-        end
+        if (st == 3'd4) ratio_r <= ratio;
+    end
+    wire [SUMW:0]  ratio_x;
+    dysta_zext #(.IN_W(G), .OUT_W(SUMW + 1)) u_rx (.in(ratio_r), .out(ratio_x));
+    wire [SUMW:0]  sum_add = {1'b0, w_sum} + ratio_x;
+    dysta_sat #(.IN_W(SUMW + 1), .OUT_W(SUMW)) u_sum (.in(sum_add), .out(sum_next));
+    always @(posedge clk) begin
+        if (st == 3'd5) sum_r <= sum_next;
     end
 
-    // c = 5: gamma
+    // c = 7: gamma
     wire [G-1:0] gamma_mean;
     dysta_shr_sat #(.IN_W(PW), .SH(16), .OUT_W(G)) u_gm (.in(mul_p), .out(gamma_mean));
     wire [G-1:0] gamma_new = (GAMMA_MEAN != 0) ? gamma_mean : ratio_r;

@@ -1,5 +1,6 @@
-// dysta_mul: unsigned full-width multiplier with one output register: p = a * b one cycle
-// after a and b are presented (AW + BW result bits, never truncated).
+// dysta_mul: full-width unsigned multiplier, two register stages: the operands are registered
+// (so no memory read or operand multiplexer shares a clock period with the multiplier), then
+// the product. p = a * b as presented two rising edges earlier.
 `default_nettype none
 module dysta_mul #(
     parameter integer AW = 16,
@@ -10,6 +11,12 @@ module dysta_mul #(
     input  wire [BW-1:0]        b,
     output reg  [AW+BW-1:0]     p
 );
-    always @(posedge clk) p <= {{BW{1'b0}}, a} * {{AW{1'b0}}, b};
+    reg [AW-1:0] a_r;
+    reg [BW-1:0] b_r;
+    always @(posedge clk) begin
+        a_r <= a;
+        b_r <= b;
+        p   <= {{BW{1'b0}}, a_r} * {{AW{1'b0}}, b_r};
+    end
 endmodule
 `default_nettype wire

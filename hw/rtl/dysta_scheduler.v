@@ -26,6 +26,12 @@
 //   resp_slot[D-1:0]     the winner; valid with resp_valid and held until the next DECIDE is
 //                        accepted. It is also the running slot used by LAYER_DONE.
 //   count[D:0]           occupied slots n (register)
+//   err[1:0]             host error of the last accepted command (register, 0 after reset):
+//                        0 accepted; 1 DECIDE on an empty table; 2 ENQUEUE into a full table;
+//                        3 LAYER_DONE with no running request (before any DECIDE, or after
+//                        the running request finished). A refused command changes nothing
+//                        else and takes 1 cycle (cmd_ready stays high); the next accepted
+//                        command sets err back to 0.
 //   dbg_slot[D-1:0]      debug read address (input)
 //   dbg_score[S-1:0], dbg_gamma[G-1:0]
 //                        ONE-CYCLE registered read: while the scheduler is idle (cmd_ready
@@ -41,8 +47,9 @@
 //   edge E0 + B at the earliest. B is the number of edges from the accepting edge (excluded)
 //   to the first edge where cmd_ready is sampled high (included).
 //     WRITE 1, ENQUEUE 1 (cmd_ready never drops: one command per cycle)
-//     LAYER_DONE 6
-//     DECIDE cps*n + 8 (cps = 1 parallel; shared: 4 dysta, 3 paper)
+//     LAYER_DONE 8
+//     DECIDE cps*n + 10 (cps = 1 parallel; shared: 4 dysta, 3 paper)
+//     a refused command (err != 0) 1
 //   For DECIDE, resp_valid is high exactly in busy period B (the same period in which
 //   cmd_ready is high again), with resp_slot. Every state change of a command (slot writes,
 //   scores, count) is done by the end of busy period B-1, so in period B the dbg port already
@@ -73,6 +80,7 @@ module dysta_scheduler #(
     output reg                     resp_valid,
     output wire [DEPTH_LOG2-1:0]   resp_slot,
     output reg  [DEPTH_LOG2:0]     count,
+    output reg  [1:0]              err,
     input  wire [DEPTH_LOG2-1:0]   dbg_slot,
     output wire [SCORE_BITS-1:0]   dbg_score,
     output wire [GAMMA_BITS-1:0]   dbg_gamma
@@ -101,11 +109,17 @@ module dysta_scheduler #(
     // ------------------------------------------------------------------ command control
     reg  busy_ld, busy_dec;
     assign cmd_ready = ~(busy_ld | busy_dec);
+    reg  running;                           // resp_slot holds a request that has not finished
     wire acc   = cmd_valid & cmd_ready;
+    wire empty = (count == {(D+1){1'b0}});
+    wire full  = count[D];                  // count == 2^D
+    wire bad_d = (cmd_op == OP_DEC) & empty;
+    wire bad_e = (cmd_op == OP_ENQ) & full;
+    wire bad_l = (cmd_op == OP_LD) & ~running;
     wire acc_w = acc & (cmd_op == OP_WRITE);
-    wire acc_e = acc & (cmd_op == OP_ENQ);
-    wire acc_l = acc & (cmd_op == OP_LD);
-    wire acc_d = acc & (cmd_op == OP_DEC);
+    wire acc_e = acc & (cmd_op == OP_ENQ) & ~bad_e;
+    wire acc_l = acc & (cmd_op == OP_LD) & ~bad_l;
+    wire acc_d = acc & (cmd_op == OP_DEC) & ~bad_d;
 
     wire su_valid, su_first, su_last;
     wire [D-1:0] su_slot;
@@ -122,8 +136,13 @@ module dysta_scheduler #(
             busy_dec   <= 1'b0;
             resp_valid <= 1'b0;
             count      <= {(D+1){1'b0}};
+            err        <= 2'd0;
+            running    <= 1'b0;
         end else begin
             resp_valid <= su_done;
+            if (acc) err <= bad_d ? 2'd1 : bad_e ? 2'd2 : bad_l ? 2'd3 : 2'd0;
+            if (su_done)                running <= 1'b1;
+            else if (gu_done && gu_fin) running <= 1'b0;
             if (acc_l)        busy_ld <= 1'b1;
             else if (gu_done) busy_ld <= 1'b0;
             if (acc_d)        busy_dec <= 1'b1;
@@ -253,7 +272,7 @@ module dysta_scheduler #(
     wire [S-1:0] best_score;
     /* verilator lint_on UNUSEDSIGNAL */
     dysta_select #(.DEPTH_LOG2(D), .SCORE_BITS(S)) u_select (
-        .clk(clk), .in_valid(su_valid), .in_first(su_first), .in_slot(su_slot),
+        .clk(clk), .rst(rst), .in_valid(su_valid), .in_first(su_first), .in_slot(su_slot),
         .in_score(su_score), .best_slot(resp_slot), .best_score(best_score));
 
     // ------------------------------------------------------------------ gamma unit

@@ -38,6 +38,7 @@ module dysta_scheduler_top #(
     output wire                    resp_valid,
     output wire [DEPTH_LOG2-1:0]   resp_slot,
     output wire [DEPTH_LOG2:0]     count,
+    output wire [1:0]              err,
     input  wire [DEPTH_LOG2-1:0]   dbg_slot,
     output wire [SCORE_BITS-1:0]   dbg_score,
     output wire [GAMMA_BITS-1:0]   dbg_gamma,
@@ -64,7 +65,7 @@ module dysta_scheduler_top #(
     ) u_sched (
         .clk(clk), .rst(rst), .cmd_valid(cmd_valid), .cmd_ready(cmd_ready), .cmd_op(cmd_op),
         .cmd_a(a), .cmd_b(cmd_b), .cmd_c(cmd_c), .resp_valid(resp_valid),
-        .resp_slot(resp_slot), .count(count), .dbg_slot(dbg_slot), .dbg_score(dbg_score),
+        .resp_slot(resp_slot), .count(count), .err(err), .dbg_slot(dbg_slot), .dbg_score(dbg_score),
         .dbg_gamma(dbg_gamma));
 endmodule
 `default_nettype wire

@@ -11,22 +11,23 @@
 //   penN  = dysta: sat_S((pen * recipn[n]) >> 16)   paper: pen
 //   score = sat_S(R + bu + penN)
 //
-// Every product is full width (sum of the operand widths) and registered (dysta_mul).
+// Every product is full width and takes two register stages (dysta_mul: operands, product).
 //
 // Timing, cycle c = the clock period that starts at the c-th rising edge after the edge that
 // accepted DECIDE (c = 1 is the period right after the acceptance edge; `start` is high in
 // the accepting period c = 0):
 //   SHARED_UNITS = 0 (parallel, cps = 1): slot j is read in c = 1 + j, its score leaves on
-//     out_valid in c = 8 + j. Four multipliers (three with the paper rule).
+//     out_valid in c = 10 + j. Four multipliers (three with the paper rule).
 //   SHARED_UNITS = 1 (shared, cps = 4 dysta / 3 paper): the slot memory address is slot j
 //     from the end of M_(j-1) (from the start for j = 0) to the end of M_j, where
-//     M_j = 5 + cps*j, so the memory and table outputs (registered reads) hold slot j's
+//     M_j = 6 + cps*j, so the memory and table outputs (registered reads) hold slot j's
 //     operands in M_j and M_j + 1 with no copy; the single external multiplier
-//     (mul_a, mul_b -> mul_p one cycle later) computes gamma*rem in M_j, idle*pen in M_j+1,
-//     urg*beta in M_j+2 and (dysta) pen*recipn in M_j+3; the score leaves on out_valid in
-//     M_j + 6 (dysta) or M_j + 5 (paper). (M_0 could be 3; it is 5 to meet cps*n + 8.)
-// Either way the last slot's score leaves in c = cps*n + 7, so the decision is known at the
-// end of that period and the whole command takes cps*n + 8 periods (see dysta_scheduler).
+//     (mul_a, mul_b -> mul_p two cycles later) takes gamma*rem in M_j, idle*pen in M_j+1,
+//     urg*beta in M_j+2 (urg from gamma*rem's product, which arrives in M_j+2) and (dysta)
+//     pen*recipn in M_j+3 (pen from idle*pen's product); the score leaves on out_valid in
+//     M_j + 7 (dysta) or M_j + 6 (paper). (M_0 could be 3; it is 6 to meet cps*n + 10.)
+// Either way the last slot's score leaves in c = cps*n + 9, so the decision is known at the
+// end of that period and the whole command takes cps*n + 10 periods (see dysta_scheduler).
 `default_nettype none
 module dysta_score_unit #(
     parameter integer DEPTH_LOG2   = 6,
@@ -160,13 +161,17 @@ module dysta_score_unit #(
             wire [T+32-1:0] pP;
             dysta_mul #(.AW(G), .BW(S))  u_mul_r (.clk(clk), .a(g2),    .b(rem_rd), .p(pR));
             dysta_mul #(.AW(T), .BW(32)) u_mul_p (.clk(clk), .a(idle2), .b(pen_rd), .p(pP));
-            reg          v3;
-            reg [D-1:0]  s3;
-            reg [TF-1:0] slk3;
+            // products appear two edges after their operands (dysta_mul): side signals wait 2 stages
+            reg          v2m, v3;
+            reg [D-1:0]  s2m, s3;
+            reg [TF-1:0] slk2m, slk3;
             always @(posedge clk) begin
-                v3   <= rst ? 1'b0 : v2;
-                s3   <= s2;
-                slk3 <= slkF2;
+                v2m   <= rst ? 1'b0 : v2;
+                s2m   <= s2;
+                slk2m <= slkF2;
+                v3    <= rst ? 1'b0 : v2m;
+                s3    <= s2m;
+                slk3  <= slk2m;
             end
             // ------------------------------------------------ S3: R, pen, urgency
             wire [S-1:0] r3, pen3;
@@ -196,17 +201,21 @@ module dysta_score_unit #(
             // ------------------------------------------------ S4 -> S5: urg*beta, pen*recipn
             wire [TF+24-1:0] pB;
             dysta_mul #(.AW(TF), .BW(24)) u_mul_b (.clk(clk), .a(urg4), .b(beta), .p(pB));
-            reg          v5;
-            reg [D-1:0]  s5;
-            reg [S-1:0]  r5;
+            reg          v4m, v5;
+            reg [D-1:0]  s4m, s5;
+            reg [S-1:0]  r4m, r5;
             /* verilator lint_off UNUSEDSIGNAL */
-            reg [S-1:0]  pen5;     // used by the paper rule only
+            reg [S-1:0]  pen4m, pen5;     // used by the paper rule only
             /* verilator lint_on UNUSEDSIGNAL */
             always @(posedge clk) begin
-                v5   <= rst ? 1'b0 : v4;
-                s5   <= s4;
-                r5   <= r4;
-                pen5 <= pen4;
+                v4m   <= rst ? 1'b0 : v4;
+                s4m   <= s4;
+                r4m   <= r4;
+                pen4m <= pen4;
+                v5    <= rst ? 1'b0 : v4m;
+                s5    <= s4m;
+                r5    <= r4m;
+                pen5  <= pen4m;
             end
             // ------------------------------------------------ S5: bu, penN
             wire [S-1:0] bu5, penn5;
@@ -241,34 +250,23 @@ module dysta_score_unit #(
             assign mul_b = {MUL_BW{1'b0}};
         end else begin : g_sh
             // ------------------------------------------------ phases and the slot address
-            reg [5:0]    q;            // q[i]: this is cycle M_j + i of some slot j
+            reg          v3s;          // v2 one cycle later: M_0 = 6
+            reg [6:0]    q;            // q[i]: this is cycle M_j + i of some slot j
             reg [D-1:0]  rd_slot;      // slot memory address
             reg [D-1:0]  slot_a;       // slot id of the M_j operands
             always @(posedge clk) begin
-                q <= rst ? 6'd0 : {q[4:0], v2};
+                v3s <= rst ? 1'b0 : v2;
+                q   <= rst ? 7'd0 : {q[5:0], v3s};
                 if (start)     rd_slot <= {D{1'b0}};
                 else if (q[0]) rd_slot <= rd_slot + 1'b1;
                 if (q[0]) slot_a <= rd_slot;
             end
             assign slot_ra = rd_slot;
             reg [S-1:0]  r_r, pen_r, bu_r, penn_r;
-            reg [TF-1:0] urg_r;
+            reg [TF-1:0] slk_r;
             reg [D-1:0]  slot_r;
-            // ------------------------------------------------ multiplier operands
-            wire [MUL_AW-1:0] a_g, a_idle, a_urg, a_pen;
-            wire [MUL_BW-1:0] b_rem, b_pen, b_beta, b_rn;
-            dysta_zext #(.IN_W(G),  .OUT_W(MUL_AW)) u_a0 (.in(rd_gamma), .out(a_g));
-            dysta_zext #(.IN_W(T),  .OUT_W(MUL_AW)) u_a1 (.in(idle),  .out(a_idle));
-            dysta_zext #(.IN_W(TF), .OUT_W(MUL_AW)) u_a2 (.in(urg_r), .out(a_urg));
-            dysta_zext #(.IN_W(S),  .OUT_W(MUL_AW)) u_a3 (.in(pen_r), .out(a_pen));
-            dysta_zext #(.IN_W(S),  .OUT_W(MUL_BW)) u_b0 (.in(rem_rd), .out(b_rem));
-            dysta_zext #(.IN_W(32), .OUT_W(MUL_BW)) u_b1 (.in(pen_rd), .out(b_pen));
-            dysta_zext #(.IN_W(24), .OUT_W(MUL_BW)) u_b2 (.in(beta),  .out(b_beta));
-            dysta_zext #(.IN_W(17), .OUT_W(MUL_BW)) u_b3 (.in(recipn), .out(b_rn));
-            wire use_n = q[3] && (SCORE_PAPER == 0);
-            assign mul_a = q[0] ? a_g   : q[1] ? a_idle : q[2] ? a_urg  : use_n ? a_pen : {MUL_AW{1'b0}};
-            assign mul_b = q[0] ? b_rem : q[1] ? b_pen  : q[2] ? b_beta : use_n ? b_rn  : {MUL_BW{1'b0}};
             // ------------------------------------------------ product post-processing
+            // (the product of the operands presented in M_j + i is on mul_p in M_j + i + 2)
             localparam integer PW = MUL_AW + MUL_BW;
             wire [S-1:0] r_q, pen_q, s16_q;
             dysta_shr_sat #(.IN_W(PW), .SH(FG),     .OUT_W(S)) u_r   (.in(mul_p), .out(r_q));
@@ -276,26 +274,43 @@ module dysta_score_unit #(
             dysta_shr_sat #(.IN_W(PW), .SH(16),     .OUT_W(S)) u_s16 (.in(mul_p), .out(s16_q));
             wire [TF-1:0] urg_q;
             if (SCORE_PAPER != 0) begin : g_up
-                assign urg_q = slkF;
+                assign urg_q = slk_r;
             end else begin : g_ud
                 wire [UW-1:0] slk_x, r_x;
-                dysta_zext #(.IN_W(TF), .OUT_W(UW)) u_zs (.in(slkF), .out(slk_x));
-                dysta_zext #(.IN_W(S),  .OUT_W(UW)) u_zr (.in(r_q),  .out(r_x));
+                dysta_zext #(.IN_W(TF), .OUT_W(UW)) u_zs (.in(slk_r), .out(slk_x));
+                dysta_zext #(.IN_W(S),  .OUT_W(UW)) u_zr (.in(r_q),   .out(r_x));
                 wire [UW-1:0] diff = (slk_x > r_x) ? (slk_x - r_x) : {UW{1'b0}};
                 dysta_zext #(.IN_W(UW), .OUT_W(TF)) u_zd (.in(diff), .out(urg_q));
             end
+            // ------------------------------------------------ multiplier operands
+            // M_j: gamma*rem, M_j+1: idle*pen (slot j's words, straight from the memories),
+            // M_j+2: urg*beta (urg from gamma*rem's product), M_j+3: pen*recipn (dysta; pen
+            // from idle*pen's product)
+            wire [MUL_AW-1:0] a_g, a_idle, a_urg, a_pen;
+            wire [MUL_BW-1:0] b_rem, b_pen, b_beta, b_rn;
+            dysta_zext #(.IN_W(G),  .OUT_W(MUL_AW)) u_a0 (.in(rd_gamma), .out(a_g));
+            dysta_zext #(.IN_W(T),  .OUT_W(MUL_AW)) u_a1 (.in(idle),  .out(a_idle));
+            dysta_zext #(.IN_W(TF), .OUT_W(MUL_AW)) u_a2 (.in(urg_q), .out(a_urg));
+            dysta_zext #(.IN_W(S),  .OUT_W(MUL_AW)) u_a3 (.in(pen_q), .out(a_pen));
+            dysta_zext #(.IN_W(S),  .OUT_W(MUL_BW)) u_b0 (.in(rem_rd), .out(b_rem));
+            dysta_zext #(.IN_W(32), .OUT_W(MUL_BW)) u_b1 (.in(pen_rd), .out(b_pen));
+            dysta_zext #(.IN_W(24), .OUT_W(MUL_BW)) u_b2 (.in(beta),  .out(b_beta));
+            dysta_zext #(.IN_W(17), .OUT_W(MUL_BW)) u_b3 (.in(recipn), .out(b_rn));
+            wire use_n = q[3] && (SCORE_PAPER == 0);
+            assign mul_a = q[0] ? a_g   : q[1] ? a_idle : q[2] ? a_urg  : use_n ? a_pen : {MUL_AW{1'b0}};
+            assign mul_b = q[0] ? b_rem : q[1] ? b_pen  : q[2] ? b_beta : use_n ? b_rn  : {MUL_BW{1'b0}};
             always @(posedge clk) begin
-                if (q[1]) begin            // product = gamma * rem
+                if (q[1]) slk_r <= slkF;   // slot j's word is on rd_* until the end of M_j + 1
+                if (q[2]) begin            // product = gamma * rem
                     r_r    <= r_q;
-                    urg_r  <= urg_q;
                     slot_r <= slot_a;
                 end
-                if (q[2]) pen_r  <= pen_q; // product = idle * pen
-                if (q[3]) bu_r   <= s16_q; // product = urg * beta
-                if (q[4]) penn_r <= s16_q; // product = pen * recipn (dysta)
+                if (q[3]) pen_r  <= pen_q; // product = idle * pen
+                if (q[4]) bu_r   <= s16_q; // product = urg * beta
+                if (q[5]) penn_r <= s16_q; // product = pen * recipn (dysta)
             end
             // ------------------------------------------------ score
-            wire          qs = (SCORE_PAPER != 0) ? q[4] : q[5];
+            wire          qs = (SCORE_PAPER != 0) ? q[5] : q[6];
             wire [S-1:0]  pn = (SCORE_PAPER != 0) ? pen_r : penn_r;
             wire [S+1:0]  total = {2'b00, r_r} + {2'b00, bu_r} + {2'b00, pn};
             wire [S-1:0]  score_q;

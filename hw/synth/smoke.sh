@@ -13,10 +13,10 @@ mkdir -p "$OUT"
 FILES=""
 while IFS= read -r f; do [ -n "$f" ] && FILES+=" $HW/rtl/$f"; done <"$HW/rtl/files.f"
 t0=$SECONDS
+# shellcheck source=../presets.sh
+source "$HW/presets.sh"
 yosys -q -l "$OUT/smoke.log" -p "read_verilog -sv $FILES; \
-  chparam -set DEPTH_LOG2 4 -set SCORE_BITS 16 -set SCORE_FRAC 0 -set GAMMA_BITS 16 -set GAMMA_FRAC 12 \
-          -set TIME_BITS 32 -set VARIANT_BITS 5 -set LAYER_BITS 6 -set GAMMA_MEAN 1 -set SCORE_PAPER 0 \
-          -set SHARED_UNITS 0 dysta_scheduler_top; \
+  chparam $(preset_chparam w16 depth_log2=4) dysta_scheduler_top; \
   synth -flatten -top dysta_scheduler_top -run :fine; opt -fast -full; techmap; opt -fast; abc -fast; opt -fast; \
   tee -q -o $OUT/smoke.stat stat; check -assert" >/dev/null 2>&1 || { echo "smoke: FAIL: yosys failed, see ${OUT#"$HW"/}/smoke.log"; echo "smoke: 0 passed, 1 failed"; exit 1; }
 cells=$(awk '/Number of cells:/ { n = $4 } END { print n + 0 }' "$OUT/smoke.stat")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Synthesis cost of dysta_scheduler_top (scheduler + 64-lane monitor) with Yosys, for
 # depth 64 and 512 x w16 and w32 x parallel and shared units (score_rule dysta, gamma_rule
-# mean, variant_bits 5, layer_bits 6). Two runs per configuration:
+# mean, variant_bits 5, layer_bits 6: the presets of hw/presets.txt). Two runs per configuration:
 #   xilinx:  synth_xilinx -family xc7 -top dysta_scheduler_top -flatten -noiopad
 #            (out of context: no I/O buffers, as a block beside an accelerator)
 #   generic: Yosys's default `synth` script with memories kept as $mem_v2 macros (the
@@ -13,6 +13,8 @@
 #   hw/synth/synth.sh [DEPTHS...]      default: 64 512
 set -euo pipefail
 HW="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=../presets.sh
+source "$HW/presets.sh"
 OUT="$HW/build/synth"
 CSV="$HW/synth/results.csv"
 command -v yosys >/dev/null || { echo "synth: yosys not found on PATH (Debian: apt-get install yosys; tested with 0.23)" >&2; exit 127; }
@@ -34,12 +36,10 @@ total0=$SECONDS
 for depth in "${DEPTHS[@]}"; do
     case "$depth" in 16) D=4 ;; 64) D=6 ;; 512) D=9 ;; 1024) D=10 ;; *) echo "synth: depth $depth not supported" >&2; exit 2 ;; esac
     for width in w16 w32; do
-        if [ "$width" = w32 ]; then P="-set SCORE_BITS 32 -set SCORE_FRAC 8 -set GAMMA_BITS 32 -set GAMMA_FRAC 24"
-        else P="-set SCORE_BITS 16 -set SCORE_FRAC 0 -set GAMMA_BITS 16 -set GAMMA_FRAC 12"; fi
         for units in parallel shared; do
-            if [ "$units" = shared ]; then SH=1; CPS=4; else SH=0; CPS=1; fi
+            if [ "$units" = shared ]; then CPS=4; else CPS=1; fi
             name="d${depth}-${width}-${units}"
-            CH="chparam -set DEPTH_LOG2 $D $P -set TIME_BITS 32 -set VARIANT_BITS 5 -set LAYER_BITS 6 -set GAMMA_MEAN 1 -set SCORE_PAPER 0 -set SHARED_UNITS $SH dysta_scheduler_top"
+            CH="chparam $(preset_chparam "$width" depth_log2=$D units=$units) dysta_scheduler_top"
             t0=$SECONDS
             yosys -q -l "$OUT/$name.xilinx.log" -p "read_verilog -sv $FILES; $CH; synth_xilinx -family xc7 -top dysta_scheduler_top -flatten -noiopad; tee -q -o $OUT/$name.xilinx.stat stat" >/dev/null 2>&1 \
                 || { echo "synth: yosys failed for $name, see ${OUT#"$HW"/}/$name.xilinx.log" >&2; exit 1; }
@@ -60,8 +60,8 @@ for depth in "${DEPTHS[@]}"; do
             carry=$(count "$X" CARRY4)
             cells=$(awk '/Number of cells:/ { n = $4 } END { print n + 0 }' "$OUT/$name.generic.stat")
             membits=$(awk '/Number of memory bits:/ { n = $5 } END { print n + 0 }' "$OUT/$name.mem.stat")
-            if [ "$CPS" = 1 ]; then formula="n+8"; else formula="${CPS}n+8"; fi
-            full=$((CPS * (1 << D) + 8 + 6))
+            if [ "$CPS" = 1 ]; then formula="n+10"; else formula="${CPS}n+10"; fi
+            full=$((CPS * (1 << D) + 10 + 8))
             echo "$depth,$width,$units,$lut,$ff,$dsp,$((r18 + 2 * r36)),$lutram,$cells,$formula,$full,$r18,$r36,$lutram_luts,$srl,$carry,$membits,$tx,$tg" >>"$CSV.tmp"
             echo "synth: $name  LUT $lut  FF $ff  DSP $dsp  BRAM18 $((r18 + 2 * r36))  LUTRAM $lutram  cells $cells  (xilinx ${tx} s, generic ${tg} s)"
         done

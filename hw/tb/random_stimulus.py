@@ -17,22 +17,28 @@ every expected value (exit 0 if all agree, 1 at the first mismatch, 2 if malform
 """
 
 import argparse
+import os
 import random
 import sys
 
 KEYS = ["depth_log2", "score_bits", "score_frac", "gamma_bits", "gamma_frac", "time_bits",
         "variant_bits", "layer_bits", "gamma_rule", "score_rule", "units"]
 
-PRESETS = {
-    "w32": dict(depth_log2=6, score_bits=32, score_frac=8, gamma_bits=32, gamma_frac=24,
-                time_bits=32, variant_bits=5, layer_bits=6),
-    "w16": dict(depth_log2=6, score_bits=16, score_frac=0, gamma_bits=16, gamma_frac=12,
-                time_bits=32, variant_bits=5, layer_bits=6),
-}
-for _p in PRESETS.values():
-    _p.update(gamma_rule="mean", score_rule="dysta", units="parallel")
 
-LAYER_DONE_CYCLES = 6
+def read_presets(path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "presets.txt")):
+    """The presets of hw/presets.txt (the one source of the RTL's preset parameters)."""
+    presets = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.startswith("#"):
+                name, *items = line.split()
+                presets[name] = {k: (int(v) if v.isdigit() else v) for k, v in (i.split("=", 1) for i in items)}
+    return presets
+
+
+PRESETS = read_presets()
+
+LAYER_DONE_CYCLES = 8
 WRITE_CYCLES = 1
 ENQUEUE_CYCLES = 1
 
@@ -90,7 +96,7 @@ class Config:
         return 3 if self.paper else 4
 
     def decide_cycles(self, n):
-        return self.cps * n + 8
+        return self.cps * n + 10
 
     def line(self):
         return "config " + " ".join(f"{k}={self.v[k]}" for k in KEYS)
@@ -140,6 +146,11 @@ class Slot:
     def __init__(self, v, deadline, arrival, gamma):
         self.v, self.k, self.gamma, self.sum = v, 0, gamma, 0
         self.deadline, self.last, self.score = deadline, arrival, 0
+
+
+# refused commands (docs/hardware.md, "Host errors"): the err code; X records' field counts
+HOST_ERRORS = {"D": 1, "E": 2, "L": 3}
+HOST_ERROR_FIELDS = {"D": 1, "E": 3, "L": 2}
 
 
 class Model:
@@ -209,6 +220,14 @@ class Model:
             penN = sat((pen * t[RECIPN][n - 1]) >> 16, c.S)
         return sat(R + bu + penN, c.S)
 
+    def host_error(self, letter):
+        """The err code the scheduler answers command D, E or L with now; 0 = accepted."""
+        if letter == "D":
+            return HOST_ERRORS["D"] if self.count == 0 else 0
+        if letter == "E":
+            return HOST_ERRORS["E"] if self.count == 1 << self.cfg.D else 0
+        return HOST_ERRORS["L"] if self.running is None else 0
+
     def decide(self, now):
         n = self.count
         if n == 0:
@@ -234,7 +253,7 @@ class Generator:
         self.lines = []
         self.decisions = 0
         self.tmax = (1 << cfg.T) - 1
-        self.stats = dict(E=0, L=0, D=0, W=0, finished=0, full=0, ties=0, sat=0, past=0)
+        self.stats = dict(E=0, L=0, D=0, W=0, finished=0, full=0, ties=0, sat=0, past=0, refused=0)
 
     # value distributions ---------------------------------------------------------------
     def logu(self, bits):
@@ -270,6 +289,11 @@ class Generator:
         self.stats["L"] += 1
         if self.model.count < before:
             self.stats["finished"] += 1
+
+    def X(self, letter, *fields):
+        assert self.model.host_error(letter)
+        self.lines.append(" ".join(["X", letter] + [str(x) for x in fields]))
+        self.stats["refused"] += 1
 
     def D(self, now):
         slot, cycles = self.model.decide(now)
@@ -377,6 +401,13 @@ class Generator:
             now = min(self.tmax, now + dt)
 
             n = m.count
+            if rng.random() < 0.03:                          # a host error, when possible
+                if n == 0:
+                    self.X("D", now)
+                elif n == depth:
+                    self.X("E", rng.randrange(1 << c.V), now, now)
+                elif m.running is None:
+                    self.X("L", self.logu(32), now)
             if fill_burst and n < depth:
                 action = "E"
                 fill_burst -= 1
@@ -471,9 +502,9 @@ def check_file(path):
         if ended:
             raise bad(no, "record after 'end'")
         f = line.split(" ")
-        if not all(x.isdigit() for x in f[1:]):
+        if not all(x.isdigit() for x in f[2 if f[0] == "X" else 1:]):
             raise bad(no, "fields must be non-negative decimal integers")
-        x = [int(v) for v in f[1:]]
+        x = [int(v) for v in f[2 if f[0] == "X" else 1:]]
 
         def expect(what, exp, got):
             nonlocal checked
@@ -508,6 +539,10 @@ def check_file(path):
                     expect(f"score of slot {i}", x[4 + 2 * i], s.score)
                     expect(f"gamma of slot {i}", x[5 + 2 * i], s.gamma)
                 decisions += 1
+            elif f[0] == "X" and len(f) >= 2 and f[1] in HOST_ERRORS:
+                if not all(v.isdigit() for v in f[2:]) or len(f) - 2 != HOST_ERROR_FIELDS[f[1]]:
+                    raise ValueError(f"X {f[1]} takes {HOST_ERROR_FIELDS[f[1]]} fields")
+                expect(f"host error of X {f[1]}", HOST_ERRORS[f[1]], m.host_error(f[1]))
             elif f[0] == "end" and len(x) == 1:
                 if x[0] != decisions:
                     raise ValueError(f"end says {x[0]} decisions, the file has {decisions}")

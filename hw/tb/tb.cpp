@@ -17,8 +17,9 @@
 //
 // Values checked (as the Swift replay counts them): per L its cycles; per D the winner, the
 // cycles, the occupancy n (the count port) and every slot's score and gamma (dbg port).
-// Also checked but not counted: WRITE and ENQUEUE take 1 cycle, no stray resp_valid, and the
-// monitor path (see drive_monitor).
+// Per X (a refused command) the err output (counted), 1 busy cycle and no resp_valid.
+// Also checked but not counted: WRITE and ENQUEUE take 1 cycle, err is 0 after every
+// accepted command, no stray resp_valid, and the monitor path (see drive_monitor).
 //
 // Compile-time parameters: CFG_DEPTH_LOG2, CFG_SCORE_BITS, CFG_SCORE_FRAC, CFG_GAMMA_BITS,
 // CFG_GAMMA_FRAC, CFG_TIME_BITS, CFG_VARIANT_BITS, CFG_LAYER_BITS, CFG_GAMMA_MEAN,
@@ -84,7 +85,8 @@ std::vector<std::string> split_spaces(const std::string& line) {
 inline uint64_t mask(int bits) { return bits >= 64 ? ~0ULL : ((1ULL << bits) - 1); }
 
 struct Record {
-    char kind;                 // 'W', 'E', 'L', 'D'
+    char kind;                 // 'W', 'E', 'L', 'D', 'X' (then sub: 'D', 'E' or 'L')
+    char sub = 0;
     long line;
     std::vector<uint64_t> v;   // the numeric fields
 };
@@ -155,6 +157,11 @@ std::vector<Record> parse(const char* path, uint64_t& end_count) {
         std::vector<std::string> f = split_spaces(line);
         Record r;
         r.line = no;
+        if (f[0] == "X") {             // refused command: X <letter> <that command's fields>
+            if (f.size() < 2 || (f[1] != "D" && f[1] != "E" && f[1] != "L")) malformed(no, "X takes a command letter D, E or L");
+            r.sub = f[1][0];
+            f.erase(f.begin() + 1);
+        }
         for (size_t i = 1; i < f.size(); ++i) {
             uint64_t u;
             if (!parse_u64(f[i], u))
@@ -195,6 +202,12 @@ std::vector<Record> parse(const char* path, uint64_t& end_count) {
             }
             r.kind = 'D';
             ++decisions;
+        } else if (kind == "X") {
+            const size_t arity = r.sub == 'D' ? 1 : r.sub == 'E' ? 3 : 2;
+            if (n != arity) malformed(no, std::string("X ") + r.sub + " takes " + std::to_string(arity) + " fields");
+            for (uint64_t x : r.v)
+                if (x >> 40) malformed(no, "field does not fit 40 bits");
+            r.kind = 'X';
         } else if (kind == "end") {
             if (n != 1) malformed(no, "end takes the decision count");
             if (r.v[0] != decisions)
@@ -204,7 +217,7 @@ std::vector<Record> parse(const char* path, uint64_t& end_count) {
             end_count = r.v[0];
             continue;
         } else {
-            malformed(no, "unknown record '" + kind + "' (expected W, E, L, D or end)");
+            malformed(no, "unknown record '" + kind + "' (expected W, E, L, D, X or end)");
         }
         recs.push_back(r);
     }
@@ -263,7 +276,7 @@ struct Tb {
 
     // Issues one command and waits until the scheduler can take the next one. Returns the
     // busy cycles B; checks resp_valid: high exactly in period B iff expect_resp.
-    uint64_t command(long line, uint8_t op, uint64_t a, uint64_t b, uint64_t c, bool expect_resp) {
+    uint64_t command(long line, uint8_t op, uint64_t a, uint64_t b, uint64_t c, bool expect_resp, uint8_t expect_err = 0) {
         if (!m->cmd_ready) mismatch(line, "cmd_ready before the command", 1, 0);
         if (m->resp_valid) mismatch(line, "resp_valid while idle", 0, 1);
         m->cmd_valid = 1;
@@ -284,6 +297,7 @@ struct Tb {
         }
         if ((bool)m->resp_valid != expect_resp)
             mismatch(line, "resp_valid in the last busy cycle", expect_resp ? 1 : 0, m->resp_valid);
+        if (m->err != expect_err) mismatch(line, "err after the command", expect_err, m->err);
         return busy;
     }
 
@@ -365,6 +379,19 @@ int main(int argc, char** argv) {
             }
             ++checked;
             if (b != r.v[2]) mismatch(r.line, "layer-done cycles", r.v[2], b);
+            break;
+        }
+        case 'X': {   // refused: 1 cycle, err = its code, nothing else changes (count checked here)
+            const uint8_t op = r.sub == 'D' ? 4 : r.sub == 'E' ? 2 : 3;
+            const uint8_t code = r.sub == 'D' ? 1 : r.sub == 'E' ? 2 : 3;
+            const uint64_t before = m->count;
+            uint64_t a = r.sub == 'D' ? (tb.rand64() & 0xFFFFFFFFULL) : r.v[0];
+            uint64_t bb = r.sub == 'E' ? r.v[1] : tb.rand64() & mask(40);
+            uint64_t c = r.sub == 'E' ? r.v[2] : r.sub == 'L' ? r.v[1] : r.v[0];
+            uint64_t b = tb.command(r.line, op, a, bb, c, false, code);
+            ++checked;
+            if (b != 1) mismatch(r.line, "busy cycles of a refused command", 1, b);
+            if (m->count != before) mismatch(r.line, "occupancy after a refused command", before, m->count);
             break;
         }
         case 'D': {
