@@ -26,7 +26,7 @@ struct ReproduceCommand: ParsableCommand {
     var threads: Int?
 
     @Option(help: ArgumentHelp("Seeds: a range (1-5) or a list (the paper: 1-5).", valueName: "seeds"))
-    var seeds: String = "1-5"
+    var seeds: String = RunDefaults.seedsText
 
     @Option(parsing: .unconditional, help: "Requests per run (the paper: 1000).")
     var requests: Int = RunDefaults.requests
@@ -61,7 +61,7 @@ struct ReproduceCommand: ParsableCommand {
             let relative = relativePath(from: reportURL.deletingLastPathComponent(), to: output)
             var command = "dysta reproduce \(item) --out \(out) --report \(report)"
             if semantics != .default { command += " --semantics \(semantics.rawValue)" }
-            if seeds != "1-5" { command += " --seeds \(seeds)" }
+            if seeds != RunDefaults.seedsText { command += " --seeds \(seeds)" }
             if requests != RunDefaults.requests { command += " --requests \(requests)" }
             let text = ResultsReport.markdown(
                 sections: sections, command: command, semantics: semantics, figureDirectory: relative, seeds: reproduction.seeds,

@@ -15,6 +15,8 @@ public enum RunDefaults {
     public static let requests = 1000
     /// Seeds of generated streams (one stream per seed).
     public static let seeds: [UInt64] = [1, 2, 3, 4, 5]
+    /// ``seeds`` as the `--seeds` flag writes them (`1-5`).
+    public static var seedsText: String { "\(seeds.first ?? 1)-\(seeds.last ?? 1)" }
     /// The seed that labels a replayed table (a replay is one stream).
     public static let replaySeed: UInt64 = 1
     /// Identical accelerators sharing the ready queue.

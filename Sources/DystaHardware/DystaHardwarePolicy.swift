@@ -71,6 +71,9 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
 
     /// The name users select it by (the registry and the option errors read it from here).
     public static let policyName = "dysta-hw"
+    /// The host FIFO drops its consumed front once more than this many entries were taken and
+    /// they are over half of it (amortised O(1) per entry; small FIFOs are never copied).
+    static let fifoCompactionThreshold = 4096
 
     /// Creates the policy (the configuration must be valid).
     public init(name: String = DystaHardwarePolicy.policyName, configuration: HardwareConfiguration, beta: Double = 0.01, recordsStimulus: Bool = false) {
@@ -199,7 +202,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
             positionOfSlot[slot] = position
             cycles += HardwareConfiguration.writeCycles
         }
-        if fifoHead > 4096 && fifoHead * 2 > fifo.count {
+        if fifoHead > Self.fifoCompactionThreshold && fifoHead * 2 > fifo.count {
             fifo.removeFirst(fifoHead)
             fifoHead = 0
         }

@@ -1,5 +1,27 @@
 /// The integer operations of the hardware, defined once (docs/hardware.md, "Arithmetic").
 enum FixedPoint {
+    /// Fractional bits of the Q·16 formats: β (Q8.16), the reciprocal tables (Q1.16), the
+    /// penalty table (Q16.16) and the γ unit's reciprocal product.
+    static let fractionBits = 16
+    /// One in the Q·16 formats (2^16).
+    static let one = Double(1 << fractionBits)
+    /// Width of β, Q8.16.
+    static let betaBits = 8 + fractionBits
+    /// Width of the 1/n and 1/k reciprocal tables, Q1.16.
+    static let reciprocalBits = 1 + fractionBits
+    /// Width of the penalty table, Q16.16.
+    static let penaltyBits = 16 + fractionBits
+    /// Width of the monitor's non-zero count (saturating).
+    static let countBits = 32
+    /// Width of the γ mantissa.
+    static let mantissaBits = 16
+
+    /// The reciprocal-table entry 1/n (Q1.16).
+    static func reciprocal(_ n: Int) -> UInt64 { round(one / Double(n), bits: reciprocalBits) }
+
+    /// β as the Q8.16 register holds it.
+    static func beta(_ beta: Double) -> UInt64 { round(beta * one, bits: betaBits) }
+
     /// 2^bits − 1.
     @inline(__always) static func maxValue(_ bits: Int) -> UInt64 { bits >= 64 ? .max : (UInt64(1) << UInt64(bits)) - 1 }
 

@@ -163,7 +163,7 @@ public struct HardwareConfiguration: Sendable, Equatable {
     public func resolvedTimeUnitLog2(maxIsolated: Double) -> Int {
         if let timeUnitLog2 { return timeUnitLog2 }
         let integerRange = Double(UInt64(1) << UInt64(scoreBits - scoreFrac))
-        let counterRange = Double(FixedPointLimits.maxValue(timeBits))
+        let counterRange = Double(FixedPoint.maxValue(timeBits))
         var log2 = 0
         while log2 < 40 {
             let unit = Double(UInt64(1) << UInt64(log2)) / clockHz
@@ -176,23 +176,18 @@ public struct HardwareConfiguration: Sendable, Equatable {
     /// Throws naming the first parameter out of range by its option name (`depth_log2`).
     public func validate() throws {
         func check(_ ok: Bool, _ name: String, _ value: Any, _ range: String) throws {
-            if !ok { throw DystaError("dysta-hw option '\(name.replacingOccurrences(of: "-", with: "_"))' must be \(range) (got \(value))") }
+            if !ok { throw DystaError("dysta-hw option '\(name)' must be \(range) (got \(value))") }
         }
-        try check((4...10).contains(depthLog2), "depth-log2", depthLog2, "4 … 10 (queue depth 16 … 1024)")
-        try check((8...32).contains(scoreBits), "score-bits", scoreBits, "8 … 32")
-        try check((0...16).contains(scoreFrac) && scoreFrac < scoreBits, "score-frac", scoreFrac, "0 … 16 and below --hw-score-bits")
-        try check((8...32).contains(gammaBits), "gamma-bits", gammaBits, "8 … 32")
-        try check(gammaFrac >= 1 && gammaFrac < gammaBits, "gamma-frac", gammaFrac, "1 … --hw-gamma-bits − 1")
-        try check((16...40).contains(timeBits), "time-bits", timeBits, "16 … 40")
-        try check((1...8).contains(variantBits), "variant-bits", variantBits, "1 … 8")
-        try check((1...10).contains(layerBits), "layer-bits", layerBits, "1 … 10")
+        try check((4...10).contains(depthLog2), "depth_log2", depthLog2, "4 … 10 (queue depth 16 … 1024)")
+        try check((8...32).contains(scoreBits), "score_bits", scoreBits, "8 … 32")
+        try check((0...16).contains(scoreFrac) && scoreFrac < scoreBits, "score_frac", scoreFrac, "0 … 16 and below score_bits")
+        try check((8...32).contains(gammaBits), "gamma_bits", gammaBits, "8 … 32")
+        try check(gammaFrac >= 1 && gammaFrac < gammaBits, "gamma_frac", gammaFrac, "1 … gamma_bits − 1")
+        try check((16...40).contains(timeBits), "time_bits", timeBits, "16 … 40")
+        try check((1...8).contains(variantBits), "variant_bits", variantBits, "1 … 8")
+        try check((1...10).contains(layerBits), "layer_bits", layerBits, "1 … 10")
         try check(clockHz.isFinite && clockHz >= 1e6 && clockHz <= 1e10, "clock", clockHz, "a clock between 1e6 and 1e10 Hz")
-        if let timeUnitLog2 { try check((0...40).contains(timeUnitLog2), "time-unit", timeUnitLog2, "0 … 40 (log2 of cycles) or auto") }
-        try check(monitorLanes >= 1 && monitorLanes <= 1 << 16, "monitor-lanes", monitorLanes, "1 … 65536")
+        if let timeUnitLog2 { try check((0...40).contains(timeUnitLog2), "time_unit", timeUnitLog2, "0 … 40 (log2 of cycles) or auto") }
+        try check(monitorLanes >= 1 && monitorLanes <= 1 << 16, "monitor_lanes", monitorLanes, "1 … 65536")
     }
-}
-
-/// Widths as values (shared by the configuration and the fixed-point helpers).
-enum FixedPointLimits {
-    static func maxValue(_ bits: Int) -> UInt64 { bits >= 64 ? .max : (UInt64(1) << UInt64(bits)) - 1 }
 }

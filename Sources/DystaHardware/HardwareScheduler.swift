@@ -199,7 +199,7 @@ public struct HardwareScheduler: Sendable {
         if meanGamma {
             let sum = FixedPoint.saturate(slotSum[slot] + ratio, configuration.sumBits)
             slotSum[slot] = sum
-            slotGamma[slot] = FixedPoint.multiplyShiftSaturate(sum, reciprocalK[layer], shift: 16, bits: gammaBits)
+            slotGamma[slot] = FixedPoint.multiplyShiftSaturate(sum, reciprocalK[layer], shift: FixedPoint.fractionBits, bits: gammaBits)
         } else {
             slotGamma[slot] = ratio
         }
@@ -234,11 +234,11 @@ public struct HardwareScheduler: Sendable {
         let slack = deadline > now ? deadline - now : 0
         let slackFixed = slack << UInt64(scoreFrac)  // T + F ≤ 56 bits
         let urgency = paperScore ? slackFixed : (slackFixed > predicted ? slackFixed - predicted : 0)
-        let urgencyTerm = FixedPoint.multiplyShiftSaturate(urgency, beta, shift: 16, bits: scoreBits)
+        let urgencyTerm = FixedPoint.multiplyShiftSaturate(urgency, beta, shift: FixedPoint.fractionBits, bits: scoreBits)
         // now ≥ lastRun for any stream the host sends; otherwise the difference wraps modulo 2^T as in the RTL.
         let idle = (now &- slotLastRun[slot]) & timeMax
-        let penaltyTerm = FixedPoint.multiplyShiftSaturate(idle, penalty[variant], shift: 16 - scoreFrac, bits: scoreBits)
-        let normalised = paperScore ? penaltyTerm : FixedPoint.multiplyShiftSaturate(penaltyTerm, reciprocal, shift: 16, bits: scoreBits)
+        let penaltyTerm = FixedPoint.multiplyShiftSaturate(idle, penalty[variant], shift: FixedPoint.fractionBits - scoreFrac, bits: scoreBits)
+        let normalised = paperScore ? penaltyTerm : FixedPoint.multiplyShiftSaturate(penaltyTerm, reciprocal, shift: FixedPoint.fractionBits, bits: scoreBits)
         return FixedPoint.saturate(predicted + urgencyTerm + normalised, scoreBits)
     }
 

@@ -14,17 +14,17 @@ public struct HardwareTables: Sendable {
 
     /// The monitor's count of one cell: round((1 − zero fraction) × outputs), 32-bit saturated.
     public static func nonzeroCount(zeroFraction: Double, outputs: Double) -> UInt64 {
-        FixedPoint.round((1 - zeroFraction) * outputs, bits: 32)
+        FixedPoint.round((1 - zeroFraction) * outputs, bits: FixedPoint.countBits)
     }
 
     /// 16-bit mantissa and shift with mantissa · 2^−shift ≈ `target` (largest shift ≤ 63 whose
     /// rounded mantissa fits 16 bits; a target too large for shift 0 saturates the mantissa).
     public static func mantissaShift(_ target: Double) -> (mantissa: UInt64, shift: UInt64) {
         guard target > 0, target.isFinite else { return (0, 0) }
-        var best: (UInt64, UInt64) = (FixedPoint.round(target, bits: 16), 0)
+        var best: (UInt64, UInt64) = (FixedPoint.round(target, bits: FixedPoint.mantissaBits), 0)
         for shift in 0...63 {
             let scaled = (target * Double(UInt64(1) << UInt64(shift)) + 0.5).rounded(.down)
-            if scaled >= 65536 { break }
+            if scaled > Double(FixedPoint.maxValue(FixedPoint.mantissaBits)) { break }
             best = (UInt64(scaled), UInt64(shift))
         }
         return best
@@ -44,7 +44,7 @@ public struct HardwareTables: Sendable {
                 "dysta-hw: model '\(variant.name)' has \(variant.layerCount) layers, the tables hold \(configuration.maxLayers) "
                     + "per model (raise --hw-layer-bits to \(Self.bits(for: variant.layerCount)))")
         }
-        guard beta.isFinite, beta >= 0, (beta * 65536).rounded() < Double(1 << 24) else {
+        guard beta.isFinite, beta >= 0, (beta * FixedPoint.one).rounded() <= Double(FixedPoint.maxValue(FixedPoint.betaBits)) else {
             throw DystaError("dysta-hw: beta must be ≥ 0 and below 256 to fit the Q8.16 β register (got \(beta))")
         }
         let maxIsolated = variants.map { $0.lut.remainingFromLayer[0] }.max() ?? 0
@@ -63,7 +63,7 @@ public struct HardwareTables: Sendable {
             nonzeros.append(counts)
             writes.append((.layers, v, UInt64(layers)))
             let isolated = variant.lut.remainingFromLayer[0]
-            writes.append((.penalty, v, isolated > 0 ? FixedPoint.round(beta / isolated * 65536, bits: 32) : FixedPoint.maxValue(32)))
+            writes.append((.penalty, v, isolated > 0 ? FixedPoint.round(beta / isolated * FixedPoint.one, bits: FixedPoint.penaltyBits) : FixedPoint.maxValue(FixedPoint.penaltyBits)))
             for layer in 0..<layers {
                 writes.append((.remaining, v * stride + layer, FixedPoint.round(variant.lut.remainingFromLayer[layer] * scale, bits: configuration.scoreBits)))
                 var total = 0.0
@@ -74,9 +74,9 @@ public struct HardwareTables: Sendable {
                 writes.append((.shift, v * stride + layer, shift))
             }
         }
-        for n in 1...configuration.depth { writes.append((.reciprocalN, n - 1, FixedPoint.round(65536 / Double(n), bits: 17))) }
-        for j in 1...configuration.maxLayers { writes.append((.reciprocalK, j - 1, FixedPoint.round(65536 / Double(j), bits: 17))) }
-        writes.append((.beta, 0, FixedPoint.round(beta * 65536, bits: 24)))
+        for n in 1...configuration.depth { writes.append((.reciprocalN, n - 1, FixedPoint.reciprocal(n))) }
+        for j in 1...configuration.maxLayers { writes.append((.reciprocalK, j - 1, FixedPoint.reciprocal(j))) }
+        writes.append((.beta, 0, FixedPoint.beta(beta)))
         self.writes = writes
         self.nonzeros = nonzeros
     }

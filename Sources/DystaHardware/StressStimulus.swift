@@ -26,17 +26,18 @@ public enum StressStimulus {
             let layers = 1 + random.nextInt(below: min(configuration.maxLayers, 12))
             layerCounts.append(layers)
             try model.write(.layers, index: v, value: UInt64(layers))
-            try model.write(.penalty, index: v, value: v == 1 ? 0 : pick(32))
+            try model.write(.penalty, index: v, value: v == 1 ? 0 : pick(FixedPoint.penaltyBits))
             for k in 0..<layers {
                 let entry = v * configuration.maxLayers + k
                 try model.write(.remaining, index: entry, value: pick(configuration.scoreBits))
-                try model.write(.mantissa, index: entry, value: pick(16))
+                try model.write(.mantissa, index: entry, value: pick(FixedPoint.mantissaBits))
                 try model.write(.shift, index: entry, value: UInt64(random.nextInt(below: 64)))
             }
         }
-        for n in 1...configuration.depth { try model.write(.reciprocalN, index: n - 1, value: FixedPoint.round(65536 / Double(n), bits: 17)) }
-        for j in 1...configuration.maxLayers { try model.write(.reciprocalK, index: j - 1, value: FixedPoint.round(65536 / Double(j), bits: 17)) }
-        try model.write(.beta, index: 0, value: random.nextInt(below: 4) == 0 ? pick(24) : 655)
+        for n in 1...configuration.depth { try model.write(.reciprocalN, index: n - 1, value: FixedPoint.reciprocal(n)) }
+        for j in 1...configuration.maxLayers { try model.write(.reciprocalK, index: j - 1, value: FixedPoint.reciprocal(j)) }
+        // β: a random Q8.16 value one time in four, else the default 0.01 (655 in Q8.16).
+        try model.write(.beta, index: 0, value: random.nextInt(below: 4) == 0 ? pick(FixedPoint.betaBits) : FixedPoint.beta(RunDefaults.beta))
         let timeMax = model.timeLimit
         var now: UInt64 = UInt64(random.nextInt(below: 1000))
         // Host errors (docs/hardware.md, "Host errors"), directed: DECIDE on the empty table and
