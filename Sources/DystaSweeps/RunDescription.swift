@@ -1,7 +1,6 @@
 import DystaRegistries
 import DystaCore
 import Foundation
-import Yams
 
 /// One simulation run described as a value: workload, accelerator, arrivals, SLO, schedulers,
 /// predictor, rules, seeds and the hardware scheduler's options.
@@ -152,29 +151,6 @@ public struct RunDescription: Codable, Sendable, Equatable {
     /// Reads a description from a JSON file (YAML when the name ends in `.yaml` or `.yml`, as
     /// experiment files); errors name the file.
     public static func read(_ url: URL) throws -> RunDescription {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw DystaError("cannot read the run description", file: url.path)
-        }
-        do {
-            if ["yaml", "yml"].contains(url.pathExtension.lowercased()) {
-                guard let text = String(data: data, encoding: .utf8) else { throw DystaError("the file is not valid UTF-8 text", file: url.path) }
-                do {
-                    return try YAMLDecoder().decode(RunDescription.self, from: text)
-                } catch let error as DecodingError {
-                    throw error
-                } catch let error as DystaError {
-                    throw error
-                } catch {
-                    throw DystaError("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")", file: url.path)
-                }
-            }
-            return try JSONDecoder().decode(RunDescription.self, from: data)
-        } catch let error as DystaError {
-            throw error.inFile(url.path)
-        } catch let error as DecodingError {
-            throw DystaError(SweepGrid.describe(error), file: url.path)
-        } catch {
-            throw DystaError("not valid JSON", file: url.path)
-        }
+        try SettingsFile.read(RunDescription.self, from: url, what: "run description")
     }
 }

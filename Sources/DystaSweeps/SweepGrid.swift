@@ -177,37 +177,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     /// Reads an experiment file: YAML when the name ends in `.yaml` or `.yml`, else JSON.
     /// Errors name the file.
     public static func read(_ url: URL) throws -> SweepGrid {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw DystaError("cannot read the experiment file", file: url.path)
-        }
-        let isYAML = ["yaml", "yml"].contains(url.pathExtension.lowercased())
-        do {
-            let grid: SweepGrid
-            if isYAML {
-                guard let text = String(data: data, encoding: .utf8) else {
-                    throw DystaError("the file is not valid UTF-8 text", file: url.path)
-                }
-                do {
-                    grid = try YAMLDecoder().decode(SweepGrid.self, from: text)
-                } catch let error as DecodingError {
-                    throw error
-                } catch let error as DystaError {
-                    throw error
-                } catch {
-                    throw DystaError("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")", file: url.path)
-                }
-            } else {
-                grid = try JSONDecoder().decode(SweepGrid.self, from: data)
-            }
-            try grid.validate()
-            return grid
-        } catch let error as DystaError {
-            throw error.inFile(url.path)
-        } catch let error as DecodingError {
-            throw DystaError(Self.describe(error, format: isYAML ? "YAML" : "JSON"), file: url.path)
-        } catch {
-            throw DystaError(isYAML ? "not valid YAML" : "not valid JSON", file: url.path)
-        }
+        try SettingsFile.read(SweepGrid.self, from: url, what: "experiment file") { try $0.validate() }
     }
 
     static func describe(_ error: DecodingError, format: String = "JSON") -> String {

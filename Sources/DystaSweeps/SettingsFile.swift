@@ -1,0 +1,43 @@
+import DystaCore
+import Foundation
+import Yams
+
+/// Reading a settings file — an experiment file or a run description: YAML when the name ends
+/// in `.yaml` or `.yml`, else JSON. Every error names the file.
+enum SettingsFile {
+    /// Decodes `url` as `T` and checks it with `validate`; `what` names the file in the error
+    /// for a file that cannot be read (e.g. "experiment file").
+    static func read<T: Decodable>(_ type: T.Type, from url: URL, what: String, validate: (T) throws -> Void = { _ in }) throws -> T {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw DystaError("cannot read the \(what)", file: url.path)
+        }
+        let isYAML = ["yaml", "yml"].contains(url.pathExtension.lowercased())
+        do {
+            let value: T
+            if isYAML {
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw DystaError("the file is not valid UTF-8 text", file: url.path)
+                }
+                do {
+                    value = try YAMLDecoder().decode(T.self, from: text)
+                } catch let error as DecodingError {
+                    throw error
+                } catch let error as DystaError {
+                    throw error
+                } catch {
+                    throw DystaError("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "")", file: url.path)
+                }
+            } else {
+                value = try JSONDecoder().decode(T.self, from: data)
+            }
+            try validate(value)
+            return value
+        } catch let error as DystaError {
+            throw error.inFile(url.path)
+        } catch let error as DecodingError {
+            throw DystaError(SweepGrid.describe(error, format: isYAML ? "YAML" : "JSON"), file: url.path)
+        } catch {
+            throw DystaError(isYAML ? "not valid YAML" : "not valid JSON", file: url.path)
+        }
+    }
+}
