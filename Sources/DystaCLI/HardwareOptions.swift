@@ -16,7 +16,7 @@ func hardwareHelp(_ name: String) -> ArgumentHelp {
 /// `dysta-hw` scheduler of the command; `dysta-hw[name=value,…]` overrides per scheduler.
 struct HardwareOptions: ParsableArguments {
     @Option(name: .customLong("hw-preset"), help: hardwareHelp("preset"))
-    var preset: String = "w32"
+    var preset: String?
     @Option(name: .customLong("hw-depth-log2"), help: hardwareHelp("depth_log2"))
     var depthLog2: Int?
     @Option(name: .customLong("hw-score-bits"), help: hardwareHelp("score_bits"))
@@ -48,10 +48,11 @@ struct HardwareOptions: ParsableArguments {
     @Option(name: .customLong("hw-timing"), help: hardwareHelp("timing"))
     var timing: String?
 
-    /// The options as name=value pairs, preset first.
+    /// The options given, as name=value pairs, preset first.
     var options: [(name: String, value: String)] {
-        var items: [(String, String)] = [("preset", preset)]
+        var items: [(String, String)] = []
         func add(_ name: String, _ value: CustomStringConvertible?) { if let value { items.append((name, value.description)) } }
+        add("preset", preset)
         add("depth_log2", depthLog2)
         add("score_bits", scoreBits)
         add("score_frac", scoreFrac)
@@ -70,20 +71,17 @@ struct HardwareOptions: ParsableArguments {
         return items
     }
 
-    /// The options given on the command line (nil when none differs from the defaults), as the
-    /// `hardware` setting of a run description or experiment file.
+    /// The options given on the command line (nil when none), as the `hardware` setting of a
+    /// run description or experiment file: only what was typed, so it can be laid over a file's.
     var givenOptions: [String: String]? {
-        let given = options.filter { !($0.name == "preset" && $0.value == "w32") }
-        guard !given.isEmpty else { return nil }
-        return Dictionary(options.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
+        options.isEmpty ? nil : Dictionary(options.map { ($0.name, $0.value) }, uniquingKeysWith: { $1 })
     }
 
     /// The policy registry for a run whose `hardware` setting is `settings`: the registered
     /// policies with `dysta-hw` starting from that configuration.
     static func registry(_ settings: [String: String]?) throws -> PolicyRegistry {
         guard let settings else { return Registries.current.policies }
-        let ordered = settings.sorted { ($0.key == "preset" ? "" : $0.key) < ($1.key == "preset" ? "" : $1.key) }.map { (name: $0.key, value: $0.value) }
-        return Registries.current.policies.addingHardware(try HardwareConfiguration.w32.applying(ordered))
+        return Registries.current.policies.addingHardware(try HardwareConfiguration.w32.applying(settings: settings))
     }
 
     /// The validated base configuration.

@@ -4,6 +4,7 @@ import ArgumentParser
 import DystaAccelerators
 import DystaCore
 import DystaExperiments
+import DystaParsing
 import DystaReports
 import DystaScheduling
 import DystaSimulation
@@ -107,12 +108,14 @@ struct Simulate: ParsableCommand {
         flags.traceKind = workloadOptions.traceKind?.rawValue
         flags.accelerator = workloadOptions.accelerator
         if !workloadOptions.parameterOverrides.isEmpty {
-            flags.acceleratorParameters = try Dictionary(
-                workloadOptions.parameterOverrides.map { item -> (String, String) in
-                    let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else { throw DystaError("--set '\(item)': expected key=value") }
-                    return (parts[0], parts[1])
-                }, uniquingKeysWith: { $1 })
+            var parameters: [String: String] = [:]
+            for (name, value) in try workloadOptions.parameterOverrides.flatMap({ try OptionList.parse($0, kind: "--set") }) {
+                let key = name.trimmingCharacters(in: .whitespaces)
+                guard parameters.updateValue(value.trimmingCharacters(in: .whitespaces), forKey: key) == nil else {
+                    throw DystaError("--set '\(key)' is given twice")
+                }
+            }
+            flags.acceleratorParameters = parameters
         }
         flags.seqLen = workloadOptions.seqLen
         flags.scenario = scenario

@@ -19,7 +19,7 @@ public struct Cancellation: @unchecked Sendable {
     /// Whether stop was requested.
     public var isRequested: Bool {
         guard let flag else { return false }
-        return flag.withMemoryRebound(to: Int32.self, capacity: 1) { UnsafeMutablePointer(mutating: $0).pointee } != 0
+        return flag.pointee != 0
     }
 
     /// Throws ``DystaError/interrupted`` when stop was requested.

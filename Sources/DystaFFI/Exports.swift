@@ -16,13 +16,6 @@ private func cString(_ text: String) -> UnsafeMutablePointer<CChar>? { strdup(te
 @_cdecl("dysta_free")
 public func dystaFree(_ pointer: UnsafeMutablePointer<CChar>?) { free(pointer) }
 
-/// The library's version (static storage; do not free).
-@_cdecl("dysta_version")
-public func dystaVersion() -> UnsafePointer<CChar>? {
-    UnsafePointer(versionStorage)
-}
-nonisolated(unsafe) private let versionStorage: UnsafeMutablePointer<CChar> = strdup(DystaCommandLine.version)!
-
 /// Runs one `dysta` command in this process: `arguments` as `argc`/`argv` without the program
 /// name. `policies` is a JSON array of host policy declarations (or NULL) whose decisions go to
 /// `create`/`select`/`release`; `cancel` points to a flag the host sets non-zero to stop
@@ -31,9 +24,7 @@ nonisolated(unsafe) private let versionStorage: UnsafeMutablePointer<CChar> = st
 @_cdecl("dysta_run")
 public func dystaRun(
     _ argc: Int32, _ argv: UnsafePointer<UnsafePointer<CChar>?>?, _ policies: UnsafePointer<CChar>?,
-    _ create: (@convention(c) (Int64, UnsafePointer<CChar>?) -> Int64)?,
-    _ select: (@convention(c) (Int64, Int64, Double, UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Int64>?, Int64) -> Int64)?,
-    _ release: (@convention(c) (Int64) -> Void)?,
+    _ create: ForeignHost.Create?, _ select: ForeignHost.Select?, _ release: ForeignHost.Release?,
     _ cancel: UnsafePointer<Int32>?
 ) -> UnsafeMutablePointer<CChar>? {
     var arguments: [String] = []

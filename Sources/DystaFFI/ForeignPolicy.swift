@@ -8,10 +8,10 @@ import Foundation
 /// (negative: the host raised; the run fails); `select(handle, count, time, doubles, integers,
 /// capacity)` returns the index of the chosen request (anything outside `0..<count` fails the
 /// run, naming the policy and the time); `release(handle)` drops an instance.
-struct ForeignHost: @unchecked Sendable {
-    typealias Create = @convention(c) (Int64, UnsafePointer<CChar>?) -> Int64
-    typealias Select = @convention(c) (Int64, Int64, Double, UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Int64>?, Int64) -> Int64
-    typealias Release = @convention(c) (Int64) -> Void
+public struct ForeignHost: @unchecked Sendable {
+    public typealias Create = @convention(c) (Int64, UnsafePointer<CChar>?) -> Int64
+    public typealias Select = @convention(c) (Int64, Int64, Double, UnsafeMutablePointer<Double>?, UnsafeMutablePointer<Int64>?, Int64) -> Int64
+    public typealias Release = @convention(c) (Int64) -> Void
     let create: Create
     let select: Select
     let release: Release
@@ -114,8 +114,8 @@ struct ForeignPolicy: SchedulingPolicy {
             n[4 * capacity + index] = Int64(request.layerCount)
             n[5 * capacity + index] = Int64(request.nextLayer)
         }
-        let chosen = instance.host.select(instance.handle, Int64(count), context.time, d, n, Int64(capacity))
-        return chosen < Int64(Int.min / 2) || chosen > Int64(Int.max / 2) ? -1 : Int(chosen)
+        // The engine refuses an index outside the queue, naming the policy and the time.
+        return Int(truncatingIfNeeded: instance.host.select(instance.handle, Int64(count), context.time, d, n, Int64(capacity)))
     }
 }
 

@@ -92,6 +92,12 @@ extension HardwareConfiguration {
         return result
     }
 
+    /// Returns a copy with the settings of a run description or experiment file applied
+    /// (name → value; `preset` first, as it resets the widths the others may set, then by name).
+    public func applying(settings: [String: String]) throws -> HardwareConfiguration {
+        try applying(settings.sorted { ($0.key == "preset" ? "" : $0.key) < ($1.key == "preset" ? "" : $1.key) }.map { (name: $0.key, value: $0.value) })
+    }
+
     /// Parses `key=value,key=value` (the part inside `dysta-hw[…]`).
     public static func parseOptionList(_ text: String) throws -> [(name: String, value: String)] {
         try OptionList.parse(text, kind: "dysta-hw option").map { ($0.name.trimmingWhitespace, $0.value.trimmingWhitespace) }

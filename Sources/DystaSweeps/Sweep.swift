@@ -223,11 +223,8 @@ public struct Sweep: Sendable {
 extension SweepGrid {
     /// `base` (default: the paper's policies) plus `dysta-hw` configured by ``hardware``.
     public func policyRegistry(_ base: PolicyRegistry = .standard) throws -> PolicyRegistry {
-        let options = (hardware ?? [:]).sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-        // The preset first: it resets the widths the other keys may set.
-        let ordered = options.filter { $0.name == "preset" } + options.filter { $0.name != "preset" }
         do {
-            return base.addingHardware(try HardwareConfiguration.w32.applying(ordered))
+            return base.addingHardware(try HardwareConfiguration.w32.applying(settings: hardware ?? [:]))
         } catch let error as DystaError {
             throw DystaError("experiment key 'hardware': \(error.message)")
         }

@@ -77,7 +77,6 @@ def library() -> ctypes.CDLL:
     lib.dysta_catalog.restype = ctypes.c_void_p
     lib.dysta_free.argtypes = [ctypes.c_void_p]
     lib.dysta_free.restype = None
-    lib.dysta_version.restype = ctypes.c_char_p
     return lib
 
 
@@ -117,9 +116,12 @@ class _Host:
         self.error: Optional[BaseException] = None
         self.cancel: Optional[ctypes.c_int32] = None
         self.lock = threading.Lock()
+        from .policy import Queue  # numpy is imported only when a Python policy runs
+
+        self.queue_type = Queue
         columns = catalog()["queue_columns"]
-        self.double_columns = columns["doubles"]
-        self.integer_columns = columns["integers"]
+        self.double_index = {name: i for i, name in enumerate(columns["doubles"])}
+        self.integer_index = {name: i for i, name in enumerate(columns["integers"])}
         self.create = CREATE(self._create)
         self.select = SELECT(self._select)
         self.release = RELEASE(self._release)
@@ -139,8 +141,6 @@ class _Host:
         return handle
 
     def _select(self, handle: int, count: int, time: float, doubles, integers, capacity: int) -> int:
-        from .policy import Queue  # numpy is imported only when a Python policy runs
-
         if self.error is not None or (self.cancel is not None and self.cancel.value):
             return -1  # the engine stops this run at once
         instance = self.instances[handle]
@@ -150,11 +150,11 @@ class _Host:
             if cached is None or cached[0] != key:
                 import numpy as np
 
-                d = np.ctypeslib.as_array(doubles, shape=(len(self.double_columns), capacity))
-                n = np.ctypeslib.as_array(integers, shape=(len(self.integer_columns), capacity))
+                d = np.ctypeslib.as_array(doubles, shape=(len(self.double_index), capacity))
+                n = np.ctypeslib.as_array(integers, shape=(len(self.integer_index), capacity))
                 cached = (key, d, n)
                 self.views[handle] = cached
-            queue = Queue(cached[1], cached[2], count, self.double_columns, self.integer_columns)
+            queue = self.queue_type(cached[1], cached[2], count, self.double_index, self.integer_index)
             chosen = instance.select(queue, time)
             index = int(chosen)
             if not 0 <= index < count:

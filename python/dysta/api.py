@@ -58,21 +58,29 @@ def _schedulers(schedulers: Optional[Sequence[Scheduler]]) -> tuple[Optional[Lis
     return names, list(registered.values())
 
 
+def _normalized(key: str, value: Any) -> Any:
+    """A setting as the engine's JSON takes it: paths absolute, ranges as lists, mappings as
+    name → text."""
+    if key in ("traces", "replay"):
+        if isinstance(value, (list, tuple)):
+            return [str(Path(v).resolve()) for v in value]
+        return str(Path(value).resolve())
+    if isinstance(value, range):
+        return list(value)
+    if key in ("hardware", "accelerator_parameters"):
+        return {str(k): str(v) for k, v in value.items()}
+    return value
+
+
 def _description(**settings: Any) -> Dict[str, Any]:
     """The run description (docs/file-formats.md, "Run descriptions"), absent settings left out."""
     out: Dict[str, Any] = {}
     for key, value in settings.items():
         if value is None:
             continue
-        if key in ("traces", "replay"):
-            value = str(Path(value).resolve())
         if key == "seeds" and isinstance(value, int):
             value = [value]
-        if key == "seeds" and isinstance(value, range):
-            value = list(value)
-        if key in ("hardware", "accelerator_parameters"):
-            value = {str(k): str(v) for k, v in value.items()}
-        out[key] = value
+        out[key] = _normalized(key, value)
     return out
 
 
@@ -360,15 +368,10 @@ def _grid(schedulers: Optional[Sequence[Scheduler]], grid: Dict[str, Any]) -> tu
     for key, value in grid.items():
         if value is None:
             continue
-        if key in _GRID_LISTS and (isinstance(value, (str, int, float)) and not (key == "seeds" and isinstance(value, str))):
+        # Scalars where the grid takes a list (a seed range written as text stays text).
+        if key in _GRID_LISTS and isinstance(value, (str, int, float)) and not (key == "seeds" and isinstance(value, str)):
             value = [value]
-        if key in ("traces", "replay"):
-            value = [str(Path(v).resolve()) for v in value]
-        if key == "seeds" and isinstance(value, range):
-            value = list(value)
-        if key == "hardware":
-            value = {str(k): str(v) for k, v in value.items()}
-        out[key] = value
+        out[key] = _normalized(key, value)
     if names is not None:
         out["schedulers"] = names
     return out, policies
@@ -578,7 +581,7 @@ def defaults() -> Dict[str, Any]:
 
 def engine_version() -> str:
     """The engine's version (the same as ``dysta --version``)."""
-    return _engine.library().dysta_version().decode()
+    return str(_engine.catalog()["version"])
 
 
 def write_workload(

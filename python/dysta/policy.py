@@ -32,12 +32,12 @@ class Queue:
     __slots__ = ("_doubles", "_integers", "count", "_double_index", "_integer_index")
 
     def __init__(self, doubles: np.ndarray, integers: np.ndarray, count: int,
-                 double_columns: Sequence[str], integer_columns: Sequence[str]):
+                 double_index: Dict[str, int], integer_index: Dict[str, int]):
         self._doubles = doubles
         self._integers = integers
         self.count = count
-        self._double_index = {name: i for i, name in enumerate(double_columns)}
-        self._integer_index = {name: i for i, name in enumerate(integer_columns)}
+        self._double_index = double_index
+        self._integer_index = integer_index
 
     def __len__(self) -> int:
         return self.count
