@@ -9,7 +9,7 @@ import Foundation
 /// from `--run FILE`, which reads the JSON `--print-run` writes), the Python package from the
 /// arguments of `dysta.simulate`. Absent fields take ``RunDefaults``; ``resolved()`` fills them
 /// in, so a printed description names every setting. Keys are snake_case
-/// (docs/file-formats.md, "Run descriptions").
+/// (docs/file-formats.md, "Run description").
 public struct RunDescription: Codable, Sendable, Equatable {
     /// Shipped benchmark workload (exclusive with ``traces``; default `attention`).
     public var workload: String?

@@ -73,7 +73,7 @@ def _normalized(key: str, value: Any) -> Any:
 
 
 def _description(**settings: Any) -> Dict[str, Any]:
-    """The run description (docs/file-formats.md, "Run descriptions"), absent settings left out."""
+    """The run description (docs/file-formats.md, "Run description"), absent settings left out."""
     out: Dict[str, Any] = {}
     for key, value in settings.items():
         if value is None:
