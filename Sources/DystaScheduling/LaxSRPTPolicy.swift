@@ -42,6 +42,9 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     public var usesSparsityMonitor: Bool { false }
     /// `select` has no side effect when one request is ready (it returns at once).
     public var skipsForcedDecisions: Bool { true }
+    /// Every request stays scanned; the queue tracks positions and changes for the deadline
+    /// split (``LaxSRPTSplit``).
+    public var freshRanking: FreshRanking { .scannedWithKeys }
     /// Waiting time, in predicted isolated latencies, after which a set-aside request is a
     /// candidate again (0: at once, whenever it fits in the accepted requests' slack).
     public var agingFactor: Double
@@ -78,6 +81,11 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
     /// Per-decision working storage, one entry per queue index (kept between decisions so a
     /// decision allocates nothing).
     @usableFromInline var work: [Entry] = []
+    /// The structures of the deadline split (`LaxSRPTPolicy+DeadlineSplit.swift`).
+    var split = LaxSRPTSplit()
+    /// Decisions of the last run answered through the deadline split instead of a full pass
+    /// (for tests and benchmarks).
+    public internal(set) var splitDecisions = 0
 
     /// What rule 1–3 read about one ready request, plus two per-rank slots.
     @usableFromInline struct Entry: Sendable {
@@ -143,6 +151,8 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         }
         requestRow = run.requests.map { rowStart[variantStart[$0.variant] + $0.sample] }
         accelerators = poolsAccelerators ? max(run.accelerators, 1) : 1
+        prepareSplit(for: run, rowStart: rowStart, variantStart: variantStart)
+        splitDecisions = 0
     }
 
     /// Whether `prepare` filled the tables for this request.
@@ -181,7 +191,11 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         swap(&storage, &work)
         if storage.count < count { storage.append(contentsOf: repeatElement(Entry(), count: count - storage.count)) }
         let choice = storage.withUnsafeMutableBufferPointer { entries in
-            choose(ready, count: count, now: context.time, entries)
+            if let split = chooseSplit(&ready, count: count, now: context.time, entries) {
+                splitDecisions += 1
+                return split
+            }
+            return choose(ready, count: count, now: context.time, entries)
         }
         swap(&storage, &work)
         let effectivePrice = choice.overloaded ? min(price, overloadPrice) : price

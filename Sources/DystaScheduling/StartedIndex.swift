@@ -327,3 +327,39 @@ extension ReadyQueue {
         return best >= 0 ? best : nil
     }
 }
+
+extension ReadyQueue {
+    /// Starts recording which requests enter the queue or run a layer, for a policy that keeps
+    /// its own structures over request positions (``drainChangedPositions(_:)``); false when the
+    /// queue does not track positions (the caller scans). Any key heaps are emptied.
+    public mutating func startRecordingChanges() -> Bool {
+        guard let started else { return false }
+        started.lanes = []
+        started.slopes = []
+        started.entryCount = 0
+        started.changed.removeAll(keepingCapacity: true)
+        started.keyCount = 1
+        return true
+    }
+
+    /// Stops recording changes (``startRecordingChanges()``); nothing is recorded until it starts again.
+    public mutating func stopRecordingChanges() { suspendStartedIndex() }
+
+    /// Whether changes are being recorded (``startRecordingChanges()``).
+    public var recordsChanges: Bool { startedKeyCount > 0 }
+
+    /// Calls `body` with the position of every request that entered the queue or ran a layer
+    /// since the last call (a position may come more than once; its request may have left the
+    /// queue since: see ``scannedIndex(ofPosition:)``), then forgets them.
+    public func drainChangedPositions(_ body: (Int) -> Void) {
+        guard let started else { return }
+        for position in started.changed { body(Int(position)) }
+        started.changed.removeAll(keepingCapacity: true)
+    }
+
+    /// A number that changes whenever request `position` enters the queue or runs a layer while
+    /// changes are recorded (0 without position tracking).
+    @inlinable public func changeStamp(ofPosition position: Int) -> UInt32 {
+        started?.stamps[position] ?? 0
+    }
+}
