@@ -28,7 +28,9 @@ import DystaCore
 /// margin ≥ −1, and predicted times and estimates that are finite and ≥ 0 (checked at
 /// `prepare`); the plain scan (`choose`) stays the reference and runs otherwise, for short
 /// queues and with `dysta bench --scan-all`.
-struct LaxSRPTSplit: Sendable {
+///
+/// A reference type owned by one policy value, replaced at every `prepare`, so updates stay in place.
+final class LaxSRPTSplit: @unchecked Sendable {
     /// One heap entry: a request of P with its rule-3 key.
     struct Entry: Sendable {
         var key: Double
@@ -57,38 +59,38 @@ struct LaxSRPTSplit: Sendable {
     }
 
     /// Whether `prepare` found the run fit for the split.
-    var eligible = false
+    @exclusivity(unchecked) var eligible = false
     /// Whether the structures mirror the queue (changes are being recorded).
-    var active = false
+    @exclusivity(unchecked) var active = false
     /// Per position.
-    var place: [Place] = []
+    @exclusivity(unchecked) var place: [Place] = []
     /// Per position: the stamp of its current P entries (to skip repeated change notices).
-    var pushedStamp: [UInt32] = []
+    @exclusivity(unchecked) var pushedStamp: [UInt32] = []
     /// Per position: deadline, arrival and id (F's order, read also while a request is away
     /// on another accelerator).
-    var deadlines: [Double] = []
-    var arrivals: [Double] = []
-    var ids: [Int] = []
+    @exclusivity(unchecked) var deadlines: [Double] = []
+    @exclusivity(unchecked) var arrivals: [Double] = []
+    @exclusivity(unchecked) var ids: [Int] = []
     /// F: positions by (deadline, arrival, id).
-    var future: [Int32] = []
+    @exclusivity(unchecked) var future: [Int32] = []
     /// All of P, by rule 3's order.
-    var past: ContiguousArray<Entry> = []
+    @exclusivity(unchecked) var past: ContiguousArray<Entry> = []
     /// P's non-candidates, by activation.
-    var waiting: ContiguousArray<Waiting> = []
+    @exclusivity(unchecked) var waiting: ContiguousArray<Waiting> = []
     /// Scratch for waiting entries to push back.
-    var waitingScratch: ContiguousArray<Waiting> = []
+    @exclusivity(unchecked) var waitingScratch: ContiguousArray<Waiting> = []
     /// Sorted distinct values of (1 + m) · share · δ over every (sample, layer).
-    var leafValues: [Double] = []
+    @exclusivity(unchecked) var leafValues: [Double] = []
     /// Per entry of the policy's `predicted` table (row + executed layers): its leaf.
-    var leafOfRow: [Int32] = []
+    @exclusivity(unchecked) var leafOfRow: [Int32] = []
     /// Per leaf: P's candidates with that value, by rule 3's order.
-    var leaves: [ContiguousArray<Entry>] = []
+    @exclusivity(unchecked) var leaves: [ContiguousArray<Entry>] = []
     /// The tournament over the leaves' tops: node → the leaf with the first top (−1: none);
     /// leaves at `treeBase + leaf`.
-    var tree: [Int32] = []
-    var treeBase = 1
+    @exclusivity(unchecked) var tree: [Int32] = []
+    @exclusivity(unchecked) var treeBase = 1
     /// Entries pushed since the last rebuild (stale ones included), to bound memory.
-    var entryCount = 0
+    @exclusivity(unchecked) var entryCount = 0
 
     /// Whether leaf `a`'s top comes before leaf `b`'s (either may be −1 or empty).
     @inline(__always) func leafPrecedes(_ a: Int32, _ b: Int32) -> Bool {
@@ -98,7 +100,7 @@ struct LaxSRPTSplit: Sendable {
     }
 
     /// Recomputes the tournament on the path above `leaf`.
-    mutating func updatePath(ofLeaf leaf: Int) {
+    func updatePath(ofLeaf leaf: Int) {
         var node = (treeBase + leaf) / 2
         tree[treeBase + leaf] = leaves[leaf].isEmpty ? -1 : Int32(leaf)
         while node >= 1 {
@@ -220,19 +222,17 @@ extension LaxSRPTPolicy {
             }
             return nil
         }
-        var state = LaxSRPTSplit()
-        swap(&state, &split)
-        defer { swap(&state, &split) }
+        let state = split
         if !state.active || state.entryCount > 4 * count + 4096 {
-            rebuild(&state, &ready, now: now)
+            rebuild(state, &ready, now: now)
         } else {
-            absorbChanges(&state, &ready, now: now)
+            absorbChanges(state, &ready, now: now)
         }
-        return chooseSplit(state: &state, ready, now: now, entries)
+        return chooseSplit(state: state, ready, now: now, entries)
     }
 
     /// Rebuilds the structures from the whole queue and starts recording changes.
-    func rebuild(_ state: inout LaxSRPTSplit, _ ready: inout ReadyQueue, now: Double) {
+    func rebuild(_ state: LaxSRPTSplit, _ ready: inout ReadyQueue, now: Double) {
         _ = ready.startRecordingChanges()
         state.active = true
         state.entryCount = 0
@@ -253,21 +253,21 @@ extension LaxSRPTPolicy {
                 state.updatePath(ofLeaf: leaf)
             }
         }
-        for index in ready.indices { place(ready[index].position, &state, ready, now: now) }
+        for index in ready.indices { place(ready[index].position, state, ready, now: now) }
     }
 
     /// Brings the structures up to date with the requests that entered or ran since the last
     /// decision and with the deadlines and waiting times that passed.
-    func absorbChanges(_ state: inout LaxSRPTSplit, _ ready: inout ReadyQueue, now: Double) {
+    func absorbChanges(_ state: LaxSRPTSplit, _ ready: inout ReadyQueue, now: Double) {
         ready.drainChangedPositions { position in
             switch state.place[position] {
             case .future:
                 return  // F is read afresh at every decision
             case .past:
                 guard ready.changeStamp(ofPosition: position) != state.pushedStamp[position] else { return }
-                place(position, &state, ready, now: now)
+                place(position, state, ready, now: now)
             case .none:
-                place(position, &state, ready, now: now)
+                place(position, state, ready, now: now)
             }
         }
         // Deadlines passed: F's front moves to P.
@@ -281,7 +281,7 @@ extension LaxSRPTPolicy {
             }
             guard ready[index].deadline < now else { break }
             state.place[position] = .none
-            place(position, &state, ready, now: now)
+            place(position, state, ready, now: now)
             passed += 1
         }
         if passed > 0 { state.future.removeFirst(passed) }
@@ -298,7 +298,7 @@ extension LaxSRPTPolicy {
             LaxSRPTSplit.popFirst(&state.waiting, waits)
             let request = ready[index]
             if now - request.lastRun > agingFactor * isolated(request) {
-                addCandidate(entry(of: request, stamp: top.stamp), request, &state)
+                addCandidate(entry(of: request, stamp: top.stamp), request, state)
             } else {
                 state.waitingScratch.append(top)
             }
@@ -312,7 +312,7 @@ extension LaxSRPTPolicy {
     }
 
     /// Puts a queued request (if it is still queued) in F or P as its deadline says.
-    func place(_ position: Int, _ state: inout LaxSRPTSplit, _ ready: ReadyQueue, now: Double) {
+    func place(_ position: Int, _ state: LaxSRPTSplit, _ ready: borrowing ReadyQueue, now: Double) {
         guard let index = ready.scannedIndex(ofPosition: position) else { return }
         let request = ready[index]
         if request.deadline >= now {
@@ -339,7 +339,7 @@ extension LaxSRPTPolicy {
         LaxSRPTSplit.push(entry, onto: &state.past) { $0.precedes($1) }
         state.entryCount += 1
         if now - request.lastRun > agingFactor * isolated(request) {
-            addCandidate(entry, request, &state)
+            addCandidate(entry, request, state)
         } else {
             let activation = request.lastRun + agingFactor * isolated(request)
             LaxSRPTSplit.push(
@@ -350,7 +350,7 @@ extension LaxSRPTPolicy {
     }
 
     /// Adds a candidate of P to its leaf.
-    func addCandidate(_ entry: LaxSRPTSplit.Entry, _ request: ReadyRequest, _ state: inout LaxSRPTSplit) {
+    func addCandidate(_ entry: LaxSRPTSplit.Entry, _ request: ReadyRequest, _ state: LaxSRPTSplit) {
         let leaf = Int(state.leafOfRow[requestRow[request.position] + request.nextLayer])
         let wasFirst = state.leaves[leaf].first
         LaxSRPTSplit.push(entry, onto: &state.leaves[leaf]) { $0.precedes($1) }
@@ -360,14 +360,21 @@ extension LaxSRPTPolicy {
 }
 
 extension LaxSRPTPolicy {
+    /// Whether a P entry comes before queue index `index` (order key `key`; −1: none) in rule 3's order.
+    @inline(__always) static func earlier(_ entry: LaxSRPTSplit.Entry, than index: Int, key: Double, _ ready: borrowing ReadyQueue) -> Bool {
+        guard index >= 0 else { return true }
+        let other = ready[index]
+        return entry.key < key || (entry.key == key && (entry.arrival < other.arrival || (entry.arrival == other.arrival && entry.id < other.id)))
+    }
+
     /// Whether a P entry still stands for its queued request as it is now.
-    @inline(__always) func isCurrent(_ entry: LaxSRPTSplit.Entry, _ ready: ReadyQueue) -> Bool {
+    @inline(__always) func isCurrent(_ entry: LaxSRPTSplit.Entry, _ ready: borrowing ReadyQueue) -> Bool {
         let position = Int(entry.position)
         return ready.scannedIndex(ofPosition: position) != nil && ready.changeStamp(ofPosition: position) == entry.stamp
     }
 
     /// The first current candidate of P among leaves 0 … `last`, dropping stale tops on the way.
-    func firstCandidate(through last: Int, _ state: inout LaxSRPTSplit, _ ready: ReadyQueue) -> LaxSRPTSplit.Entry? {
+    func firstCandidate(through last: Int, _ state: LaxSRPTSplit, _ ready: borrowing ReadyQueue) -> LaxSRPTSplit.Entry? {
         guard last >= 0 else { return nil }
         while true {
             let leaf = state.prefixMinimum(through: last)
@@ -380,7 +387,7 @@ extension LaxSRPTPolicy {
 
     /// Rules 1–3 with F scanned and P answered by its structures; nil when P is empty (F is
     /// then the whole queue: the caller scans it).
-    func chooseSplit(state: inout LaxSRPTSplit, _ ready: ReadyQueue, now: Double, _ entries: UnsafeMutableBufferPointer<Entry>) -> (guarded: Int, free: Int, any: Int, overloaded: Bool)? {
+    func chooseSplit(state: LaxSRPTSplit, _ ready: borrowing ReadyQueue, now: Double, _ entries: UnsafeMutableBufferPointer<Entry>) -> (guarded: Int, free: Int, any: Int, overloaded: Bool)? {
         while let top = state.past.first, !isCurrent(top, ready) {
             LaxSRPTSplit.popFirst(&state.past) { $0.precedes($1) }
         }
@@ -460,17 +467,10 @@ extension LaxSRPTPolicy {
             }
         }
         // P: every request set aside; candidates by their leaves.
-        func earlier(_ entry: LaxSRPTSplit.Entry, than index: Int, key: Double) -> Bool {
-            guard index >= 0 else { return true }
-            let other = ready[index]
-            return entry.key < key
-                || (entry.key == key && (entry.arrival < other.arrival || (entry.arrival == other.arrival && entry.id < other.id)))
-        }
-        func indexOf(_ entry: LaxSRPTSplit.Entry) -> Int { ready.scannedIndex(ofPosition: Int(entry.position))! }
-        if earlier(pastFirst, than: anyBest, key: anyKey) { anyBest = indexOf(pastFirst) }
+        if Self.earlier(pastFirst, than: anyBest, key: anyKey, ready) { anyBest = ready.scannedIndex(ofPosition: Int(pastFirst.position))! }
         let lastLeaf = state.leafValues.count - 1
-        if let candidate = firstCandidate(through: lastLeaf, &state, ready), earlier(candidate, than: free, key: freeKey) {
-            free = indexOf(candidate)
+        if let candidate = firstCandidate(through: lastLeaf, state, ready), Self.earlier(candidate, than: free, key: freeKey, ready) {
+            free = ready.scannedIndex(ofPosition: Int(candidate.position))!
         }
         var allowedThrough = lastLeaf
         if guardsDeadlines && allAcceptedBound < .infinity {
@@ -482,8 +482,8 @@ extension LaxSRPTPolicy {
             }
             allowedThrough = low - 1
         }
-        if let candidate = firstCandidate(through: allowedThrough, &state, ready), earlier(candidate, than: best, key: bestKey) {
-            best = indexOf(candidate)
+        if let candidate = firstCandidate(through: allowedThrough, state, ready), Self.earlier(candidate, than: best, key: bestKey, ready) {
+            best = ready.scannedIndex(ofPosition: Int(candidate.position))!
         }
         return (best, free, anyBest, true)
     }
