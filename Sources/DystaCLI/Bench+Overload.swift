@@ -108,8 +108,9 @@ extension Bench {
             for row in rows {
                 let values: [String] = [
                     row.workload, row.scheduler, formatNumber(row.load), String(row.requests), row.seconds.map { String($0) } ?? "",
-                    row.processSeconds.map { String($0) } ?? "", row.maxQueue.map(String.init) ?? "", row.peakMB.map { String($0) } ?? "",
-                    Self.growth(row, in: rows, smallest: smallest).map { String($0) } ?? "", row.note,
+                    row.processSeconds.map { String(format: "%.3f", $0) } ?? "", row.maxQueue.map(String.init) ?? "",
+                    row.peakMB.map { String($0) } ?? "", Self.growth(row, in: rows, smallest: smallest).map { String(format: "%.2f", $0) } ?? "",
+                    row.note,
                 ]
                 print(values.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ","))
             }
