@@ -21,16 +21,14 @@ public final class StartedIndex: @unchecked Sendable {
     public struct Entry: Sendable {
         /// The key's time-invariant part (smaller first).
         public var base: Double
-        /// Tie-break after the key: arrival (s), then id.
-        public var arrival: Double
-        public var id: Int
-        /// Request position and the stamp it had when pushed.
+        /// Request position and the stamp it had when pushed. Positions follow the engine's
+        /// order — arrival, then id (``RunSetup/requests``) — so they are also the tie-break.
         public var position: Int32
         public var stamp: UInt32
 
+        /// Key order, ties by position (= earlier arrival, then lower id).
         @inlinable func precedes(_ other: Entry) -> Bool {
-            base < other.base
-                || (base == other.base && (arrival < other.arrival || (arrival == other.arrival && id < other.id)))
+            base < other.base || (base == other.base && position < other.position)
         }
     }
 
@@ -106,22 +104,33 @@ public final class StartedIndex: @unchecked Sendable {
     }
 
     @usableFromInline static func heapify(_ heap: inout ContiguousArray<Entry>) {
-        var parent = heap.count / 2 - 1
+        guard heap.count > 1 else { return }
+        var parent = (heap.count - 2) / arity
         while parent >= 0 {
             siftDown(&heap, from: parent)
             parent -= 1
         }
     }
 
+    /// Children per heap node: a 4-ary heap is half as deep as a binary one, and a node's
+    /// four 16-byte children share one cache line (the heaps of an overloaded run are far
+    /// larger than the caches). Pop order is the entries' total order whatever the arity.
+    @usableFromInline static var arity: Int { 4 }
+
     @usableFromInline static func siftDown(_ heap: inout ContiguousArray<Entry>, from start: Int) {
         let count = heap.count
         let moving = heap[start]
         var hole = start
         while true {
-            let leftChild = 2 * hole + 1
-            if leftChild >= count { break }
-            var child = leftChild
-            if leftChild + 1 < count && heap[leftChild + 1].precedes(heap[leftChild]) { child = leftChild + 1 }
+            let first = arity * hole + 1
+            if first >= count { break }
+            var child = first
+            let end = min(first + arity, count)
+            var candidate = first + 1
+            while candidate < end {
+                if heap[candidate].precedes(heap[child]) { child = candidate }
+                candidate += 1
+            }
             guard heap[child].precedes(moving) else { break }
             heap[hole] = heap[child]
             hole = child
@@ -138,7 +147,7 @@ public final class StartedIndex: @unchecked Sendable {
         heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
-            let parent = (child - 1) / 2
+            let parent = (child - 1) / arity
             guard entry.precedes(heap[parent]) else { break }
             heap[child] = heap[parent]
             child = parent
@@ -206,7 +215,7 @@ extension ReadyQueue {
             let key = key(request)
             started.lanes[key.lane].append(
                 StartedIndex.Entry(
-                    base: Self.heapKey(key.base), arrival: request.arrival, id: request.id,
+                    base: Self.heapKey(key.base),
                     position: Int32(request.position), stamp: started.stamps[request.position]))
         }
         started.entryCount = elements.count
@@ -266,7 +275,7 @@ extension ReadyQueue {
             let key = key(request)
             started.push(
                 StartedIndex.Entry(
-                    base: Self.heapKey(key.base), arrival: request.arrival, id: request.id, position: position,
+                    base: Self.heapKey(key.base), position: position,
                     stamp: started.stamps[Int(position)]), lane: key.lane)
         }
         started.changed.removeAll(keepingCapacity: true)

@@ -35,15 +35,20 @@ struct StartedIndexTests {
         var plainPolicy = Self.policies[policyIndex]
         var time = 0.0
         var nextPosition = 0
+        var lastArrival = -Double.infinity
         func newRequest() -> ReadyRequest {
             let position = nextPosition
             nextPosition += 1
+            // Positions follow (arrival, id), as in the engine's request table (the heaps break
+            // ties by position); equal arrivals stay common.
+            let arrival = max(lastArrival, time - 0.05 * generator.nextUnit())
+            lastArrival = arrival
             let priority = [1.0, 3, 9][generator.nextInt(below: 3)]
             // Most requests carry their variant's isolated estimate (Dysta's per-variant lane);
             // some differ (its fallback lane).
             let isolated = generator.nextInt(below: 4) == 0 ? 0.005 + 0.02 * generator.nextUnit() : variantEstimate
             var request = ReadyRequest(
-                id: position, position: position, arrival: time - 0.05 * generator.nextUnit(),
+                id: position, position: position, arrival: arrival,
                 deadline: time + 0.2 * generator.nextUnit(), priority: priority, variant: 0, sample: 0, layerCount: 4,
                 estimatedIsolated: isolated, estimatedNextLayer: tables[0].estimate[0], realIsolated: isolated,
                 admittedAt: time)
