@@ -18,14 +18,16 @@ public struct IsolatedBuckets: Sendable {
 
     init() {}
 
-    /// The first bucket whose upper edge is ≥ `isolated` (> 0), or nil above the last edge.
+    /// The first bucket whose upper edge is ≥ `isolated` (> 0), or nil above the last edge
+    /// (a binary search: no logarithm per key).
     @usableFromInline func bucket(of isolated: Double) -> Int? {
-        guard let first = edges.first, isolated.isFinite, isolated > 0 else { return nil }
-        var bucket = Int(PortableMath.log(isolated / first) / PortableMath.log(1 + 1.0 / 32))
-        bucket = min(max(bucket, 0), edges.count - 1)
-        while bucket > 0 && edges[bucket - 1] >= isolated { bucket -= 1 }
-        while bucket < edges.count && edges[bucket] < isolated { bucket += 1 }
-        return bucket < edges.count ? bucket : nil
+        guard !edges.isEmpty, isolated.isFinite, isolated > 0 else { return nil }
+        var low = 0, high = edges.count
+        while low < high {
+            let middle = (low + high) / 2
+            if edges[middle] < isolated { low = middle + 1 } else { high = middle }
+        }
+        return low < edges.count ? low : nil
     }
 }
 
