@@ -407,12 +407,7 @@ extension LaxSRPTPolicy {
             let request = ready[index]
             let remaining = remaining(request)
             let key = weighsBySize ? remaining * isolated(request) : remaining
-            entries[count].time = remaining
-            entries[count].deadline = request.deadline
-            entries[count].key = key
-            entries[count].accepted = true
-            entries[count].bound = .infinity
-            entries[count].order = index
+            entries[count] = Entry(time: remaining, deadline: request.deadline, key: key, order: index)
             if anyBest < 0 || key < anyKey || (key == anyKey && request.winsTie(against: ready[anyBest])) {
                 anyBest = index
                 anyKey = key

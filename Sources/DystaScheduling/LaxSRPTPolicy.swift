@@ -102,6 +102,14 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
         /// Moore–Hodgson's heap slot.
         @usableFromInline var heap = 0
         @usableFromInline init() {}
+
+        /// A request's entry before rules 1–2: accepted, no bound yet.
+        @usableFromInline init(time: Double, deadline: Double, key: Double, order: Int) {
+            self.time = time
+            self.deadline = deadline
+            self.key = key
+            self.order = order
+        }
     }
 
     /// Creates the policy.
@@ -230,12 +238,7 @@ public struct LaxSRPTPolicy: SchedulingPolicy {
                     starvingWait = wait
                 }
             }
-            entries[index].time = remaining
-            entries[index].deadline = request.deadline
-            entries[index].key = key
-            entries[index].accepted = true
-            entries[index].bound = .infinity
-            entries[index].order = index
+            entries[index] = Entry(time: remaining, deadline: request.deadline, key: key, order: index)
             totalTime += remaining
             longest = max(longest, remaining)
             earliestDeadline = min(earliestDeadline, request.deadline)
