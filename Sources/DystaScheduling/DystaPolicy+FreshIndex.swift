@@ -85,7 +85,7 @@ extension DystaPolicy {
         ready.searchStarted(
             at: time,
             key: { startedKey($0, at: time, keyCount: keyCount, slopes: slopes, tables: index.tables) },
-            whileKeyAtMost: { best.empty ? .infinity : best.score }
+            whileKeyAtMost: { best.empty ? .infinity : best.score }, holdsChanged: true
         ) { index, request in
             best.offer(
                 score: score(request, at: time, readyCount: readyCount), arrival: request.arrival, id: request.id,

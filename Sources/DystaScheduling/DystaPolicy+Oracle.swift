@@ -82,7 +82,7 @@ extension DystaPolicy {
         ready.searchStarted(
             at: time,
             key: { oracleKey($0, at: time, keyCount: keyCount, slopes: slopes, buckets: buckets) },
-            whileKeyAtMost: { best.empty ? .infinity : best.score }
+            whileKeyAtMost: { best.empty ? .infinity : best.score }, holdsChanged: true
         ) { index, request in
             best.offer(
                 score: score(request, at: time, readyCount: readyCount), arrival: request.arrival, id: request.id,

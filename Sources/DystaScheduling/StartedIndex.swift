@@ -58,6 +58,10 @@ public final class StartedIndex: @unchecked Sendable {
     @exclusivity(unchecked) @usableFromInline var slopes: [Double] = []
     /// Entries in all lanes.
     @exclusivity(unchecked) @usableFromInline var entryCount = 0
+    /// Requests held out of the heaps since the last search (see `holdsChanged` of
+    /// ``ReadyQueue/searchStarted(at:key:whileKeyAtMost:keepVisited:holdsChanged:visit:)``), with
+    /// their stamps when held.
+    @exclusivity(unchecked) @usableFromInline var held: [(position: Int32, stamp: UInt32)] = []
     /// Entries popped during a search, to push back, with their lanes.
     @exclusivity(unchecked) @usableFromInline var scratch: ContiguousArray<(lane: Int, entry: Entry)> = []
     /// The ready count the policy's keys assume at most (see ``ReadyQueue/rebuildStarted(count:slopes:_:)``);
@@ -195,6 +199,7 @@ extension ReadyQueue {
         for lane in started.lanes.indices { started.lanes[lane].removeAll(keepingCapacity: true) }
         started.entryCount = 0
         started.changed.removeAll(keepingCapacity: true)
+        started.held.removeAll(keepingCapacity: true)
         started.keyCount = 0
     }
 
@@ -210,6 +215,7 @@ extension ReadyQueue {
         }
         started.slopes = slopes
         started.changed.removeAll(keepingCapacity: true)
+        started.held.removeAll(keepingCapacity: true)
         started.keyCount = count
         for request in elements {
             let key = key(request)
@@ -230,12 +236,26 @@ extension ReadyQueue {
     /// With `keepVisited` false, visited entries are not put back: only for a search that
     /// visits exactly the request it then selects (the engine runs it, so it changes and gets
     /// a new entry); otherwise call ``suspendStartedIndex()`` before selecting anything else.
+    ///
+    /// With `holdsChanged`, requests changed since the last search are not pushed but held out
+    /// of the heaps and visited first, unconditionally; a held request that has not changed again
+    /// by the next search is pushed then. A request that runs at decision after decision (the
+    /// usual case: its remaining time only falls) thus costs no heap operation at all. Every
+    /// search of the queue must then pass `holdsChanged: true` and keep visited entries.
     public mutating func searchStarted(
         at time: Double, key: (ReadyRequest) -> StartedIndex.Key, whileKeyAtMost bound: () -> Double,
-        keepVisited: Bool = true, visit: (Int, ReadyRequest) -> Void
+        keepVisited: Bool = true, holdsChanged: Bool = false, visit: (Int, ReadyRequest) -> Void
     ) {
         guard let started else { return }
-        pushChangedRequests(key: key)
+        if holdsChanged {
+            holdChangedRequests(key: key)
+            for (position, _) in started.held {
+                let slot = Int(started.slots[Int(position)])
+                visit(slot, elements[slot])
+            }
+        } else {
+            pushChangedRequests(key: key)
+        }
         started.scratch.removeAll(keepingCapacity: true)
         let laneCount = started.lanes.count
         while true {
@@ -262,6 +282,34 @@ extension ReadyQueue {
             started.scratch.append((key.lane, updated))
         }
         for (lane, entry) in started.scratch { started.push(entry, lane: lane) }
+    }
+
+    /// Pushes the held requests that did not change again, then holds the requests changed since
+    /// the last call (at most a few; the rest are pushed), then drops stale entries when they
+    /// outnumber the live ones.
+    mutating func holdChangedRequests(key: (ReadyRequest) -> StartedIndex.Key) {
+        guard let started else { return }
+        for (position, stamp) in started.held {
+            let slot = Int(started.slots[Int(position)])
+            // Changed again (or gone): its new state is in `changed`, or it left.
+            guard slot >= 0, started.stamps[Int(position)] == stamp else { continue }
+            let key = key(elements[slot])
+            started.push(StartedIndex.Entry(base: Self.heapKey(key.base), position: position, stamp: stamp), lane: key.lane)
+        }
+        started.held.removeAll(keepingCapacity: true)
+        for position in started.changed {
+            let slot = Int(started.slots[Int(position)])
+            let stamp = started.stamps[Int(position)]
+            guard slot >= 0, !started.held.contains(where: { $0.position == position }) else { continue }
+            if started.held.count < 4 {
+                started.held.append((position, stamp))
+                continue
+            }
+            let key = key(elements[slot])
+            started.push(StartedIndex.Entry(base: Self.heapKey(key.base), position: position, stamp: stamp), lane: key.lane)
+        }
+        started.changed.removeAll(keepingCapacity: true)
+        if started.entryCount > 2 * elements.count + 64 { started.dropStaleEntries() }
     }
 
     /// Pushes an entry with `key` for every request changed since the last call, then drops
