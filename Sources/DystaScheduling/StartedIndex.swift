@@ -363,26 +363,47 @@ extension ReadyQueue {
     /// `key` must not change while a request waits: it may read only fields the engine
     /// updates when the request runs a layer (e.g. SJF's R = γ · remaining estimate).
     public mutating func argminOfInvariantKey(_ key: (ReadyRequest) -> Double) -> Int? {
-        guard startedHeapsPay(low: 128, high: 256) else { return nil }
+        guard startedHeapsPay(low: 128, high: 256), let started else { return nil }
         let lane = { (request: ReadyRequest) in StartedIndex.Key(lane: 0, base: key(request)) }
         if startedKeyCount == 0 { rebuildStarted(count: 1, slopes: [0], lane) }
-        // The heap orders by (key, arrival, id) — the tie rule of `argmin` — so the first
-        // current entry is the minimum.
+        // Requests that ran since the last decision are held out of the heap (the one that keeps
+        // running costs no heap operation); the rest is the heap's first current entry, whose
+        // order (key, position) is `argmin`'s (key, arrival, id).
+        holdChangedRequests(key: lane)
         var best = -1
         var bestKey = 0.0
-        searchStarted(at: 0, key: lane, whileKeyAtMost: { best < 0 ? .infinity : -.infinity }, keepVisited: false) {
-            index, request in
-            best = index
-            bestKey = key(request)
+        var bestPosition = Int32.max
+        func offer(_ slot: Int, _ position: Int32) -> Bool {
+            let value = key(elements[slot])
+            // A NaN key sorts first in the heap but never wins a scan: let the caller scan.
+            guard !value.isNaN else { return false }
+            if best < 0 || value < bestKey || (value == bestKey && position < bestPosition) {
+                best = slot
+                bestKey = value
+                bestPosition = position
+            }
+            return true
         }
-        // A NaN key sorts first in the heap but never wins a scan: let the caller scan (the
-        // visited entry was not put back, so the heap is rebuilt next time).
-        if bestKey.isNaN {
-            suspendStartedIndex()
-            return nil
+        for (position, _) in started.held {
+            guard offer(Int(started.slots[Int(position)]), position) else {
+                suspendStartedIndex()
+                return nil
+            }
+        }
+        while let top = started.lanes[0].first {
+            guard started.isCurrent(top) else {
+                _ = started.popMin(lane: 0)
+                continue
+            }
+            guard offer(Int(started.slots[Int(top.position)]), top.position) else {
+                suspendStartedIndex()
+                return nil
+            }
+            break
         }
         return best >= 0 ? best : nil
     }
+
 }
 
 extension ReadyQueue {
