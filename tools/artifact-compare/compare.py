@@ -5,7 +5,9 @@ Usage: compare.py RUN_DIR     (needs numpy and scipy; run with the artifact's ve
 
 Reads RUN_DIR/env.txt (grid), time-*.txt (/usr/bin/time), artifact/stdout.txt (the per-seed
 metrics dict simulator.py prints before averaging), dysta/ and dysta-ref/ (dysta simulate CSV per
-rate and SLO) and replay/ (dysta on the artifact's own request streams, one CSV per seed, rate, SLO).
+rate and SLO), replay/ (dysta on the artifact's own request streams, one CSV per seed, rate, SLO)
+and, when run.sh timed `dysta sweep` (time-sweep-*.txt), sweep/ (its runs.csv and summary.csv) and
+dysta-seed/ (dysta simulate CSV per seed, rate and SLO).
 """
 import csv
 import math
@@ -60,6 +62,59 @@ def same_mean(ma, sa, na, mr, cr, nr):
     return abs(ma - mr) <= student_t.ppf(0.975, df) * sp * math.sqrt(1 / na + 1 / nr) + 1e-12
 
 
+def same(a, b):
+    """Two CSV cells hold the same value (both empty = undefined, else equal as floats)."""
+    return a == b or (a != "" and b != "" and float(a) == float(b))
+
+
+def sweep_vs_simulate(run, rates, slos, seeds):
+    """The sweep's runs.csv against `dysta simulate` run one seed at a time (dysta-seed/), every
+    metric column; and its summary.csv (mean, ci95 per cell) against the timed multi-seed
+    `dysta simulate` CSVs (dysta/)."""
+    with open(os.path.join(run, "sweep", "runs.csv")) as f:
+        rows = list(csv.DictReader(f))
+    metrics = [c for c in rows[0] if c in ("violation_rate", "antt", "throughput", "latency_p50", "latency_p95",
+                                           "latency_p99", "mean_np", "worst_ntt")]
+    seen, identical, diffs = set(), 0, []
+    single = {}
+    for r in rows:
+        rate, slo, p, s = int(float(r["rate"])), r["slo"], r["scheduler"], int(r["seed"])
+        slo = next(x for x in slos if float(x) == float(slo))
+        seen.add((rate, slo, p, s))
+        key = (s, rate, slo)
+        if key not in single:
+            single[key] = read_ours(os.path.join(run, "dysta-seed", f"seed{s}_rate{rate}_slo{slo}.csv"))
+        o = single[key][p]
+        bad = [m for m in metrics if not same(r[m], o[m])]
+        identical += not bad
+        diffs += [f"{p} seed {s} rate {rate} SLO {slo} {m}: {r[m]} vs {o[m]}" for m in bad]
+    expected = {(rate, slo, OURS[p], s) for rate in rates for slo in slos for p in POLICIES for s in range(1, seeds + 1)}
+    with open(os.path.join(run, "sweep", "summary.csv")) as f:
+        cells = list(csv.DictReader(f))
+    cell_same = 0
+    worst = (0.0, None)
+    for c in cells:
+        rate, slo = int(float(c["rate"])), next(x for x in slos if float(x) == float(c["slo"]))
+        o = read_ours(os.path.join(run, "dysta", f"rate{rate}_slo{slo}.csv"))[c["scheduler"]]
+        cols = [m + sfx for m in metrics for sfx in ("", "_ci95")]
+        cell_same += all(same(c[m], o[m]) for m in cols) and c["seeds"] == o["seeds"]
+        for m in cols:
+            if c[m] and o[m] and float(o[m]) != 0:
+                d = abs(float(c[m]) - float(o[m])) / abs(float(o[m]))
+                if d > worst[0]:
+                    worst = (d, f"{c['scheduler']} rate {rate} SLO {slo} {m}: {c[m]} vs {o[m]}")
+    out = ["## One `dysta sweep` process vs `dysta simulate`", "",
+           f"- Per run (`sweep/runs.csv` against `dysta simulate --seeds N`, one seed at a time, all {len(metrics)} metric columns: "
+           f"{', '.join(metrics)}): {identical} of {len(rows)} rows identical; "
+           f"(rate, SLO, policy, seed) runs expected {len(expected)}, present {len(seen & expected)}, unexpected {len(seen - expected)}."]
+    out += [f"  - differs: {d}" for d in diffs[:20]]
+    out += [f"- Per cell (`sweep/summary.csv` mean and ci95 against the timed multi-seed `dysta simulate` CSVs): "
+            f"{cell_same} of {len(cells)} cells identical in every column"
+            + (f"; largest relative difference {worst[0]:.3g} ({worst[1]})." if worst[1] else ".")]
+    out.append("")
+    return out
+
+
 def main():
     run = sys.argv[1]
     rates, slos, seeds, env = read_grid(run)
@@ -69,15 +124,23 @@ def main():
     # Timing
     ta = read_time(os.path.join(run, "time-artifact.txt"))
     tds = [read_time(os.path.join(run, f)) for f in sorted(os.listdir(run)) if f.startswith("time-dysta-")]
-    med = statistics.median(t["wall_s"] for t in tds)
+    tss = [read_time(os.path.join(run, f)) for f in sorted(os.listdir(run)) if f.startswith("time-sweep-")]
     runs = len(rates) * len(slos) * seeds * len(POLICIES)
     out += ["## Time (one core, /usr/bin/time)", "",
             "| simulator | wall s | user s | peak RSS MB | simulations | ms / simulation |", "|---|---|---|---|---|---|",
             f"| artifact simulator.py | {ta['wall_s']:.2f} | {ta['user_s']:.2f} | {ta['maxrss_kb'] / 1024:.0f} | {runs} | {1000 * ta['wall_s'] / runs:.1f} |"]
-    for i, t in enumerate(tds, 1):
-        out.append(f"| dysta simulate, rep {i} | {t['wall_s']:.2f} | {t['user_s']:.2f} | {t['maxrss_kb'] / 1024:.0f} | {runs} | {1000 * t['wall_s'] / runs:.2f} |")
-    out += ["", f"Wall-time ratio artifact / dysta (median of {len(tds)}): **{ta['wall_s'] / med:.0f}×**; "
-            f"peak-memory ratio: {ta['maxrss_kb'] / max(t['maxrss_kb'] for t in tds):.1f}×.", ""]
+    for label, ts in [(f"dysta sweep, 1 process, --threads 1", tss), (f"dysta simulate, {len(rates) * len(slos)} processes", tds)]:
+        for i, t in enumerate(ts, 1):
+            out.append(f"| {label}, rep {i} | {t['wall_s']:.2f} | {t['user_s']:.2f} | {t['maxrss_kb'] / 1024:.0f} | {runs} | {1000 * t['wall_s'] / runs:.2f} |")
+    out.append("")
+    for label, ts in [("one `dysta sweep` process on one thread", tss), (f"{len(rates) * len(slos)} `dysta simulate` processes", tds)]:
+        if ts:
+            med = statistics.median(t["wall_s"] for t in ts)
+            out.append(f"- Wall-time ratio artifact / dysta as {label} (median of {len(ts)}): **{ta['wall_s'] / med:.0f}×**; "
+                       f"peak-memory ratio: {ta['maxrss_kb'] / max(t['maxrss_kb'] for t in ts):.1f}×.")
+    out.append("")
+    if tss:
+        out += sweep_vs_simulate(run, rates, slos, seeds)
 
     # Replay: identical request streams
     n = same_vio = 0

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Time the paper artifact's simulator and `dysta` on the same Fig. 14-style grid, then compare results.
+# dysta is timed twice: as 12 `dysta simulate` processes (one per rate and SLO) and as one
+# `dysta sweep` process on one thread (--threads 1) running the whole grid.
 #
 # usage: tools/artifact-compare/run.sh ARTIFACT_CHECKOUT [OUT_DIR]
 #
@@ -15,7 +17,7 @@
 #   SEEDS     seed rounds: artifact seeds 1..SEEDS, dysta --seeds 1-SEEDS [5]
 #   REQUESTS  requests per run [1000]
 #   CPU       the one core both simulators are pinned to with taskset [1]
-#   REPEAT    timed repetitions of the dysta grid (the artifact runs once) [3]
+#   REPEAT    timed repetitions of each dysta timing (12 simulate processes; one sweep) (the artifact runs once) [3]
 #   REF_SEEDS seeds of an extra, untimed dysta run used as a low-noise reference [100]
 #   TAG       sub-directory name [main]
 set -euo pipefail
@@ -78,6 +80,26 @@ for i in $(seq 1 "$REPEAT"); do
     done; done'
   cat "$RUN/time-dysta-$i.txt"
 done
+
+echo "== dysta sweep --semantics artifact, the whole grid in one process on one thread, core $CPU, x$REPEAT"
+# A sweep resumes from what its --out folder already holds, so every repetition starts from an
+# empty folder; the last one's runs.csv/summary.csv stay for the comparison.
+for i in $(seq 1 "$REPEAT"); do
+  rm -rf "$RUN/sweep"
+  /usr/bin/time -f "$TIME_FMT" -o "$RUN/time-sweep-$i.txt" taskset -c "$CPU" \
+    "$DYSTA" sweep --traces "$CSV" --trace-kind sanger --semantics artifact --schedulers "$OUR_POLICIES" \
+      --rates "$(echo $RATES | tr ' ' ,)" --slos "$(echo $SLOS | tr ' ' ,)" --seeds "1-$SEEDS" \
+      --requests "$REQUESTS" --threads 1 --out "$RUN/sweep" --quiet
+  cat "$RUN/time-sweep-$i.txt"
+done
+
+echo "== untimed: dysta simulate one seed at a time (per-run values to check the sweep's runs.csv against)"
+mkdir -p "$RUN/dysta-seed"
+for rate in $RATES; do for slo in $SLOS; do for s in $(seq 1 "$SEEDS"); do
+  "$DYSTA" simulate --traces "$CSV" --trace-kind sanger --semantics artifact --schedulers "$OUR_POLICIES" \
+    --rate "$rate" --slo "$slo" --seeds "$s" --requests "$REQUESTS" --format csv \
+    -o "$RUN/dysta-seed/seed${s}_rate${rate}_slo${slo}.csv"
+done; done; done
 
 echo "== untimed: dysta reference with $REF_SEEDS seeds"
 mkdir -p "$RUN/dysta-ref"
