@@ -46,7 +46,11 @@ extension DystaPolicy {
                 let newestLate = index.liveAtOrBefore(group, boundary - 1)
                 if newestLate >= 0 {
                     let lowest = freshScore(index.request(group, newestLate))
-                    let firstEqual = index.partition(group, in: 0..<newestLate) { freshScore($0) <= lowest }
+                    // Usually the member before scores higher and the run is the newest alone (the
+                    // partition's answer then, without its search).
+                    let firstEqual =
+                        newestLate == 0 || freshScore(index.request(group, newestLate - 1)) > lowest
+                        ? newestLate : index.partition(group, in: 0..<newestLate) { freshScore($0) <= lowest }
                     offer(index.liveAtOrAfter(group, firstEqual))
                 }
             }
@@ -56,7 +60,9 @@ extension DystaPolicy {
                     offer(oldestEarly)
                     let newest = index.liveAtOrBefore(group, memberCount - 1)
                     let newestArrival = index.request(group, newest).arrival
-                    let firstOfArrival = index.partition(group, in: oldestEarly..<newest) { $0.arrival >= newestArrival }
+                    let firstOfArrival =
+                        newest == oldestEarly || index.request(group, newest - 1).arrival < newestArrival
+                        ? newest : index.partition(group, in: oldestEarly..<newest) { $0.arrival >= newestArrival }
                     offer(index.liveAtOrAfter(group, firstOfArrival))
                 }
             }
@@ -67,6 +73,12 @@ extension DystaPolicy {
         if !ready.startedHeapsPay(low: 16, high: 64) {
             for index in ready.indices {
                 let request = ready[index]
+                // As `scanArgmin`: R + β · urgency is a lower bound of the score (β ≥ 0 here, the
+                // penalty ≥ 0); a request it puts above the best cannot win or tie.
+                if !best.empty && request.lastRun <= time && request.estimatedIsolated > 0 {
+                    let remaining = request.predictedRemaining
+                    if remaining + beta * max(0, (request.deadline - time) - remaining) > best.score { continue }
+                }
                 best.offer(
                     score: score(request, at: time, readyCount: readyCount), arrival: request.arrival, id: request.id,
                     index: index, group: -1, member: -1)
