@@ -102,7 +102,7 @@ let package = Package(
             dependencies: ["DystaScheduling", "DystaSimulation", "DystaTestSupport"]),
         .testTarget(
             name: "DystaSimulationTests",
-            dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport", "DystaAccelerators"]),
+            dependencies: ["DystaSimulation", "DystaScheduling", "DystaTestSupport", "DystaAccelerators", "DystaBenchmark"]),
         .testTarget(
             name: "DystaHardwareTests",
             dependencies: ["DystaHardware", "DystaSimulation", "DystaTestSupport", "DystaBenchmark", "DystaAccelerators"]),
