@@ -2,10 +2,10 @@
 /// `offset + slope · (t − start)` over a changing set of lines, at query times that never
 /// decrease, and the lines whose value reaches a threshold, without looking at the others.
 ///
-/// The lines sit in the leaves of a complete binary tree. Every inner node holds its
-/// subtree's largest line at the last query time (the "winner") and a certificate: the time
-/// at which the loser of its comparison (the other child's winner, when its slope is larger)
-/// overtakes the winner. A node also keeps the earliest certificate in its subtree, so
+/// The lines sit in the leaves of a complete tree with four children per inner node. Every inner node holds its
+/// subtree's largest line at the last query time (the "winner") and a certificate: the
+/// earliest time at which a loser of its comparison (another child's winner, with a larger
+/// slope) overtakes the winner. A node also keeps the earliest certificate in its subtree, so
 /// ``advance(to:)`` walks down only into subtrees with an expired certificate and replays
 /// their comparisons at the new time. Changing a line marks its path to the root for the next
 /// ``advance(to:)``. A line whose value is +∞ (``Line/always``) wins every comparison and so
@@ -53,11 +53,14 @@ public final class KineticTournament: @unchecked Sendable {
 
     /// The constant added to every line's growth term.
     public let offset: Double
-    /// Nodes 1 ..< 2 · capacity of the implicit tree (node i has children 2i and 2i + 1); the
-    /// leaf of slot s is node capacity + s.
+    /// The implicit tree: node 0 is the root, node i has children 4i + 1 … 4i + 4 (adjacent in
+    /// memory: four children per node halve the levels a path crosses, and the cache misses);
+    /// the leaf of slot s is node `innerCount` + s.
     @exclusivity(unchecked) @usableFromInline var nodes: ContiguousArray<Node> = []
-    /// Number of leaves (a power of two).
+    /// Number of leaves (a power of four).
     @exclusivity(unchecked) @usableFromInline var capacity = 0
+    /// Number of inner nodes, (capacity − 1) / 3.
+    @exclusivity(unchecked) @usableFromInline var innerCount = 0
     /// The key (a request position) of each slot's line (−1: free).
     @exclusivity(unchecked) @usableFromInline var keyOfSlot: ContiguousArray<Int32> = []
     /// The slot of each key (−1: none).
@@ -86,10 +89,11 @@ public final class KineticTournament: @unchecked Sendable {
     public func reset(expectedCount: Int) {
         for slot in 0..<usedSlots where keyOfSlot[slot] >= 0 { slotOfKey[Int(keyOfSlot[slot])] = -1 }
         var wanted = 256
-        while wanted < 2 * expectedCount { wanted *= 2 }
+        while wanted < 2 * expectedCount { wanted *= 4 }
         if wanted != capacity {
             capacity = wanted
-            nodes = ContiguousArray(repeating: .empty, count: 2 * capacity)
+            innerCount = (capacity - 1) / 3
+            nodes = ContiguousArray(repeating: .empty, count: innerCount + capacity)
             keyOfSlot = ContiguousArray(repeating: -1, count: capacity)
         } else {
             for index in nodes.indices { nodes[index] = .empty }
@@ -115,7 +119,7 @@ public final class KineticTournament: @unchecked Sendable {
             keyOfSlot[slot] = Int32(key)
             count += 1
         }
-        let node = capacity + slot
+        let node = innerCount + slot
         nodes[node] = Node(line: line, renewAt: .infinity, leaf: Int32(slot))
         markPath(above: node)
     }
@@ -128,7 +132,7 @@ public final class KineticTournament: @unchecked Sendable {
         keyOfSlot[slot] = -1
         freeSlots.append(Int32(slot))
         count -= 1
-        let node = capacity + slot
+        let node = innerCount + slot
         nodes[node] = .empty
         markPath(above: node)
     }
@@ -137,7 +141,7 @@ public final class KineticTournament: @unchecked Sendable {
     public func advance(to time: Double) {
         precondition(!(time < self.time), "a kinetic tournament's time cannot go back")
         self.time = time
-        if nodes[1].renewAt <= time { replay(1, at: time) }
+        if nodes[0].renewAt <= time { replay(0, at: time) }
     }
 
     /// Visits the key of every line whose value at `time` (the time of the last
@@ -150,7 +154,7 @@ public final class KineticTournament: @unchecked Sendable {
         let time = self.time
         departed.removeAll(keepingCapacity: true)
         stack.removeAll(keepingCapacity: true)
-        stack.append(1)
+        stack.append(0)
         while let popped = stack.popLast() {
             let index = Int(popped)
             let node = nodes[index]
@@ -158,20 +162,22 @@ public final class KineticTournament: @unchecked Sendable {
             let growth = node.line.growth(at: time)
             let value = offset + growth
             guard value + 1e-12 * (abs(offset) + abs(growth)) >= threshold() else { continue }
-            if index >= capacity {
-                let key = Int(keyOfSlot[index - capacity])
+            if index >= innerCount {
+                let key = Int(keyOfSlot[index - innerCount])
                 if isLive(key) { visit(key) } else { departed.append(Int32(key)) }
                 continue
             }
-            // The child holding the winner is looked at first.
-            let left = 2 * index
-            if nodes[left].leaf == node.leaf {
-                stack.append(Int32(left + 1))
-                stack.append(Int32(left))
-            } else {
-                stack.append(Int32(left))
-                stack.append(Int32(left + 1))
+            // The child holding the winner is looked at first (pushed last).
+            let first = 4 * index + 1
+            var winnerChild = first
+            for child in first..<(first + 4) {
+                if nodes[child].leaf == node.leaf {
+                    winnerChild = child
+                } else {
+                    stack.append(Int32(child))
+                }
             }
+            stack.append(Int32(winnerChild))
         }
         for key in departed { remove(Int(key)) }
     }
@@ -179,17 +185,18 @@ public final class KineticTournament: @unchecked Sendable {
     /// The key of the line with the largest value at the last ``advance(to:)`` time (up to
     /// rounding), or nil when empty.
     public var leader: Int? {
-        let leaf = nodes[1].leaf
+        let leaf = nodes[0].leaf
         return leaf >= 0 ? Int(keyOfSlot[Int(leaf)]) : nil
     }
 
     /// Marks the ancestors of `node` for recomputation (stopping at one already marked: its
     /// own ancestors are).
     @usableFromInline func markPath(above node: Int) {
-        var index = node / 2
-        while index >= 1 && nodes[index].renewAt != -.infinity {
+        var index = node
+        while index > 0 {
+            index = (index - 1) / 4
+            if nodes[index].renewAt == -.infinity { return }
             nodes[index].renewAt = -.infinity
-            index /= 2
         }
     }
 
@@ -201,46 +208,50 @@ public final class KineticTournament: @unchecked Sendable {
         return usedSlots - 1
     }
 
-    /// Doubles the number of leaves, keeping every line; every inner node is recomputed at the
-    /// next ``advance(to:)``.
+    /// Multiplies the number of leaves by four, keeping every line; every inner node is
+    /// recomputed at the next ``advance(to:)``.
     func grow() {
         let old = nodes
         let oldCapacity = capacity
-        capacity *= 2
-        nodes = ContiguousArray(repeating: Node(line: Line(start: 0, slope: 0), renewAt: -.infinity, leaf: -1), count: 2 * capacity)
-        for slot in 0..<capacity { nodes[capacity + slot] = slot < oldCapacity ? old[oldCapacity + slot] : .empty }
+        let oldInnerCount = innerCount
+        capacity *= 4
+        innerCount = (capacity - 1) / 3
+        nodes = ContiguousArray(
+            repeating: Node(line: Line(start: 0, slope: 0), renewAt: -.infinity, leaf: -1), count: innerCount + capacity)
+        for slot in 0..<capacity { nodes[innerCount + slot] = slot < oldCapacity ? old[oldInnerCount + slot] : .empty }
         keyOfSlot.append(contentsOf: repeatElement(-1, count: capacity - oldCapacity))
     }
 
     /// Replays the expired comparisons of the subtree of inner node `index` at `time`.
     func replay(_ index: Int, at time: Double) {
-        let left = 2 * index
+        let first = 4 * index + 1
         // Leaves never expire (their `renewAt` is +∞).
-        if nodes[left].renewAt <= time { replay(left, at: time) }
-        if nodes[left + 1].renewAt <= time { replay(left + 1, at: time) }
-        let a = nodes[left]
-        let b = nodes[left + 1]
-        let renew = min(a.renewAt, b.renewAt)
-        if b.leaf < 0 || a.leaf < 0 {
-            let only = b.leaf < 0 ? a : b
-            nodes[index] = Node(line: only.line, renewAt: renew, leaf: only.leaf)
-            return
-        }
-        let growthA = a.line.growth(at: time)
-        let growthB = b.line.growth(at: time)
+        for child in first..<(first + 4) where nodes[child].renewAt <= time { replay(child, at: time) }
         // The larger value now wins; on a tie the steeper line (it stays ahead).
-        let bWins = growthB > growthA || (growthB == growthA && b.line.slope > a.line.slope)
-        let winner = bWins ? b : a
-        let loser = bWins ? a : b
-        var certificate = Double.infinity
-        if loser.line.slope > winner.line.slope {
-            let gap = (bWins ? growthB : growthA) - (bWins ? growthA : growthB)
+        var renew = Double.infinity
+        var winner = Node.empty
+        var winnerGrowth = 0.0
+        for child in first..<(first + 4) {
+            let node = nodes[child]
+            renew = min(renew, node.renewAt)
+            guard node.leaf >= 0 else { continue }
+            let growth = node.line.growth(at: time)
+            if winner.leaf < 0 || growth > winnerGrowth || (growth == winnerGrowth && node.line.slope > winner.line.slope) {
+                winner = node
+                winnerGrowth = growth
+            }
+        }
+        // Each steeper loser overtakes the winner at some time: the earliest is the certificate.
+        for child in first..<(first + 4) {
+            let loser = nodes[child]
+            guard loser.leaf >= 0, loser.leaf != winner.leaf, loser.line.slope > winner.line.slope else { continue }
+            let gap = winnerGrowth - loser.line.growth(at: time)
             let remaining = gap / (loser.line.slope - winner.line.slope)
             if remaining < .infinity {
                 let crossing = time + remaining
-                certificate = crossing - (1e-9 * remaining + 4 * crossing.ulp)
+                renew = min(renew, crossing - (1e-9 * remaining + 4 * crossing.ulp))
             }
         }
-        nodes[index] = Node(line: winner.line, renewAt: min(renew, certificate), leaf: winner.leaf)
+        nodes[index] = Node(line: winner.line, renewAt: renew, leaf: winner.leaf)
     }
 }
