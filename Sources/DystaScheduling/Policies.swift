@@ -274,6 +274,7 @@ public struct SDRM3Policy: SchedulingPolicy {
             return artifactArgmax(ready) { mapScore($0, at: time, semantics: .artifact) }
         case .default:
             if let best = selectIndexed(from: &ready, time: time) { return best }
+            if let best = selectKinetic(from: &ready, time: time) { return best }
             return argmin(ready) { -mapScore($0, at: time, semantics: .default) }
         }
     }

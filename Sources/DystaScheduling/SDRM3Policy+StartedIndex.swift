@@ -10,12 +10,14 @@ extension SDRM3Policy {
     /// requests with equal c′ share a heap ("lane") whose order never changes with time. The
     /// heaps are min-heaps, so keys are negated bounds. Without γ (plain `sdrm3`) c is the
     /// estimate of the request's next layer: one lane per (variant, layer), c′ = c exactly;
-    /// requests with c = 0 are visited at every decision. `sdrm3-sparse` scans (see below).
+    /// requests with c = 0 are visited at every decision. `sdrm3-sparse` uses a kinetic
+    /// tournament instead (`selectKinetic`).
     /// Requests are visited in bound order until the bound falls below the best score; the
     /// maximum of (score, earlier arrival, lower id) runs.
     mutating func selectIndexed(from ready: inout ReadyQueue, time: Double) -> Int? {
         // With γ the divisors are continuous: bucketed lanes leave a band of near-equal bounds
-        // that processor-sharing-like queues fill, and the search is slower than the scan.
+        // that processor-sharing-like queues fill, and the search was slower than the scan;
+        // `sdrm3-sparse` keeps one line per request in a kinetic tournament (`selectKinetic`).
         guard !sparse, let fresh = ready.fresh, ready.tracksPositions, alpha > 0, alpha.isFinite else { return nil }
         guard ready.startedHeapsPay(low: 128, high: 256) else { return nil }
         if ready.startedKeyCount == 0 {

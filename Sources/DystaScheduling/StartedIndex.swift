@@ -67,6 +67,9 @@ public final class StartedIndex: @unchecked Sendable {
     /// The ready count the policy's keys assume at most (see ``ReadyQueue/rebuildStarted(count:slopes:_:)``);
     /// 0 while the heaps are suspended (changes are then not recorded).
     @exclusivity(unchecked) @usableFromInline var keyCount = 0
+    /// The kinetic tournament of a policy that searches upper-bound lines instead of heaps
+    /// (see ``ReadyQueue/searchStartedLines(at:offset:line:whileBoundAtLeast:visit:)``).
+    @exclusivity(unchecked) @usableFromInline var tournament: KineticTournament?
 
     init(positions: Int) {
         slots = Array(repeating: -1, count: positions)

@@ -14,6 +14,7 @@ struct StartedIndexTests {
         DystaPolicy(form: .full, beta: 0.01), DystaPolicy(form: .full, beta: 0.5), DystaPolicy(form: .naive, beta: 2),
         DystaPolicy(form: .oracle, beta: 0.01), DystaPolicy(form: .oracle, beta: 0.5),
         SDRM3Policy(sparse: false, alpha: 1), SDRM3Policy(sparse: false, alpha: 3),
+        SDRM3Policy(sparse: true, alpha: 0.5), SDRM3Policy(sparse: true, alpha: 1), SDRM3Policy(sparse: true, alpha: 4),
     ]
 
     @Test(arguments: 0..<policies.count, 1...3)

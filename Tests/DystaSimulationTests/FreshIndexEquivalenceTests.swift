@@ -1,3 +1,5 @@
+import DystaAccelerators
+import DystaBenchmark
 import DystaCore
 import DystaScheduling
 import DystaSimulation
@@ -50,15 +52,38 @@ struct FreshIndexEquivalenceTests {
         let requests = try RequestGenerator(profile: profile).poisson(
             rate: rate, count: 1500, sloMultiplier: 2 + 10 * generator.nextUnit(), seed: UInt64(seed))
         let parameters = PolicyParameters(beta: [0.01, 0.5, 0.1, 2][seed - 1])
-        for name in ["sjf", "sjf-sparse", "prema-sparse", "sdrm3", "dysta", "dysta-naive", "dysta-oracle"] {
+        for name in ["sjf", "sjf-sparse", "prema-sparse", "sdrm3", "sdrm3-sparse", "dysta", "dysta-naive", "dysta-oracle"] {
             _ = try Self.scanAndIndexed(
                 name, parameters: parameters, profile: profile, requests: requests, accelerators: accelerators,
                 label: "long seed \(seed)")
         }
     }
 
+    /// `sdrm3-sparse`'s kinetic tournament on the shipped workloads, overloaded (ρ 1.2–2),
+    /// with α 0.5, 1 and 4 on one and two accelerators: the queue holds hundreds of started
+    /// requests with continuous divisors γ · estimate, and the choices must be the scan's.
+    @Test(arguments: 1...6)
+    func sdrm3SparseOnShippedWorkloads(seed: Int) throws {
+        let workload = try Benchmark.load(seed % 2 == 0 ? "attention" : "cnn")
+        let profile = try AcceleratorRegistry.standard.make(workload.defaultAccelerator).profile(workload)
+        var generator = Xoshiro256StarStar(seed: UInt64(9300 + seed))
+        let meanIsolated = profile.variants.map(\.lut.meanIsolated).reduce(0, +) / Double(profile.variants.count)
+        let load = 1.2 + 0.8 * generator.nextUnit()
+        let accelerators = seed <= 4 ? 1 : 2
+        let rate = load * Double(accelerators) / meanIsolated
+        let requests = try RequestGenerator(profile: profile).poisson(
+            rate: rate, count: 2500, sloMultiplier: [3, 10, 25][seed % 3], seed: UInt64(seed))
+        for alpha in [0.5, 1, 4] {
+            let runs = try Self.scanAndIndexed(
+                "sdrm3-sparse", parameters: PolicyParameters(alpha: alpha), profile: profile, requests: requests,
+                accelerators: accelerators, label: "\(workload.name) seed \(seed) ρ \(load) α \(alpha) k \(accelerators)")
+            // Past the tournament's threshold (256 scanned requests), with room to spare.
+            #expect(runs.scan.maxReadyQueue > 500, "queue \(runs.scan.maxReadyQueue)")
+        }
+    }
+
     /// Runs `name` with the index off (the scan) and on, and expects identical choices, finish
-    /// times and largest queue.
+    /// times, decision counts and largest queue.
     static func scanAndIndexed(
         _ name: String, parameters: PolicyParameters, profile: WorkloadProfile, requests: [Request], accelerators: Int,
         label: String
@@ -77,6 +102,7 @@ struct FreshIndexEquivalenceTests {
         let sameRecords = runs[1].requests == runs[0].requests
         #expect(sameRecords, "\(name) \(label): finish times differ")
         #expect(runs[1].maxReadyQueue == runs[0].maxReadyQueue, "\(name) \(label)")
+        #expect(runs[1].decisions == runs[0].decisions, "\(name) \(label): decision counts differ")
         return (runs[0], runs[1])
     }
 }
