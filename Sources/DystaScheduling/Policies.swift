@@ -273,7 +273,10 @@ public struct SDRM3Policy: SchedulingPolicy {
         case .artifact:
             return artifactArgmax(ready) { mapScore($0, at: time, semantics: .artifact) }
         case .default:
-            if let best = selectIndexed(from: &ready, time: time) { return best }
+            // Plain SDRM3 keeps one heap lane per (variant, layer) while they are few; with many
+            // (cnn: 50-layer models) the per-decision pass over the lanes costs more than the
+            // kinetic tournament `sdrm3-sparse` uses, so it goes there too (same choices).
+            if !sparse && Self.usesLanes(ready), let best = selectIndexed(from: &ready, time: time) { return best }
             if let best = selectKinetic(from: &ready, time: time) { return best }
             return argmin(ready) { -mapScore($0, at: time, semantics: .default) }
         }

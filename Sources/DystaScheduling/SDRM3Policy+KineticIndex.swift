@@ -15,7 +15,7 @@ extension SDRM3Policy {
     /// arrival, lower id) runs — the scan's choice. Requests with c ≤ 0 or a non-finite
     /// bound are visited at every decision; a NaN score makes the caller scan.
     mutating func selectKinetic(from ready: inout ReadyQueue, time: Double) -> Int? {
-        guard sparse, ready.fresh != nil, ready.tracksPositions, alpha > 0, alpha.isFinite else { return nil }
+        guard ready.fresh != nil, ready.tracksPositions, alpha > 0, alpha.isFinite else { return nil }
         guard ready.startedHeapsPay(low: 128, high: 256) else { return nil }
         let alpha = self.alpha
         var best = -1

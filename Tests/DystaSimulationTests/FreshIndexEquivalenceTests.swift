@@ -80,6 +80,13 @@ struct FreshIndexEquivalenceTests {
             // Past the tournament's threshold (256 scanned requests), with room to spare.
             #expect(runs.scan.maxReadyQueue > 500, "queue \(runs.scan.maxReadyQueue)")
         }
+        // Plain `sdrm3` on cnn (more than 256 (variant, layer) lanes) uses the tournament too.
+        if workload.name == "cnn" {
+            let alpha = [0.5, 1, 4][seed % 3]
+            _ = try Self.scanAndIndexed(
+                "sdrm3", parameters: PolicyParameters(alpha: alpha), profile: profile, requests: requests,
+                accelerators: accelerators, label: "cnn seed \(seed) ρ \(load) α \(alpha) k \(accelerators)")
+        }
     }
 
     /// Runs `name` with the index off (the scan) and on, and expects identical choices, finish
