@@ -54,8 +54,8 @@ struct KineticTournamentTests {
             // Thresholds at the exact values of lines near the top (as a search for the best
             // score meets them): each such line, and every line above, must be reached.
             let finite = present.map { value(lines[$0]!) }.filter(\.isFinite).sorted(by: >)
-            for _ in 0..<4 where !finite.isEmpty {
-                let threshold = finite[generator.nextInt(below: min(finite.count, 40))]
+            for rank in 0..<min(finite.count, 12) {
+                let threshold = finite[rank]
                 var visited = Set<Int>()
                 tournament.search(whileBoundAtLeast: { threshold }, isLive: { _ in true }) { visited.insert($0) }
                 for key in present {
