@@ -18,35 +18,25 @@ extension SDRM3Policy {
         guard ready.fresh != nil, ready.tracksPositions, alpha > 0, alpha.isFinite else { return nil }
         guard ready.startedHeapsPay(low: 128, high: 256) else { return nil }
         let alpha = self.alpha
-        var best = -1
-        var bestScore = -Double.infinity
-        var bestArrival = 0.0
-        var bestId = 0
+        var best = Candidate()  // by (−score, arrival, id): the largest score first
         var sawNaN = false
         let searched = ready.searchStartedLines(
             at: time, offset: 1, line: { Self.boundLine(of: $0, alpha: alpha) },
-            whileBoundAtLeast: { best < 0 ? -.infinity : bestScore }
+            whileBoundAtLeast: { best.empty ? -.infinity : -best.score }
         ) { index, request in
             let score = mapScore(request, at: time, semantics: .default)
             guard !score.isNaN else {
                 sawNaN = true
                 return
             }
-            if best < 0 || score > bestScore
-                || (score == bestScore && (request.arrival < bestArrival || (request.arrival == bestArrival && request.id < bestId)))
-            {
-                best = index
-                bestScore = score
-                bestArrival = request.arrival
-                bestId = request.id
-            }
+            best.offer(score: -score, arrival: request.arrival, id: request.id, index: index, group: -1, member: -1)
         }
         // A NaN score never wins a scan's comparisons but can win its first place: scan.
         if sawNaN {
             ready.suspendStartedIndex()
             return nil
         }
-        return searched && best >= 0 ? best : nil
+        return searched && best.index >= 0 ? best.index : nil
     }
 
     /// The bound line of a request: growth α / c from its last run, or visited always when

@@ -25,25 +25,15 @@ extension SDRM3Policy {
             ready.rebuildStarted(count: 1, slopes: laneLayout.slopes(alpha: alpha)) { laneLayout.key(of: $0, alpha: alpha) }
         }
         let layout = laneLayout
-        var best = -1
-        var bestScore = -Double.infinity
-        var bestArrival = 0.0
-        var bestId = 0
+        var best = Candidate()  // by (−score, arrival, id): the largest score first
         ready.searchStarted(
-            at: time, key: { layout.key(of: $0, alpha: alpha) }, whileKeyAtMost: { best < 0 ? .infinity : -bestScore }
+            at: time, key: { layout.key(of: $0, alpha: alpha) }, whileKeyAtMost: { best.empty ? .infinity : best.score }
         ) { index, request in
             let score = mapScore(request, at: time, semantics: .default)
             guard !score.isNaN else { return }
-            if best < 0 || score > bestScore
-                || (score == bestScore && (request.arrival < bestArrival || (request.arrival == bestArrival && request.id < bestId)))
-            {
-                best = index
-                bestScore = score
-                bestArrival = request.arrival
-                bestId = request.id
-            }
+            best.offer(score: -score, arrival: request.arrival, id: request.id, index: index, group: -1, member: -1)
         }
-        return best >= 0 ? best : nil
+        return best.index >= 0 ? best.index : nil
     }
 
     /// Most heap lanes for which plain `sdrm3` searches lanes rather than the kinetic tournament.
