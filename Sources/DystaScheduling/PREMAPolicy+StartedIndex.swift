@@ -23,7 +23,7 @@ extension PREMAPolicy {
     /// first to the second when that time comes (checked with the exact token formula). When
     /// no token has reached 9 the caller scans, which only happens while tokens are young.
     mutating func selectIndexed(from ready: inout ReadyQueue, time: Double) -> Int? {
-        guard ready.startedHeapsPay(low: 128, high: 256), let started = ready.started else { return nil }
+        guard ready.startedHeapsPay(low: 24, high: 48), let started = ready.started else { return nil }
         if ready.startedKeyCount == 0 {
             ready.rebuildStarted(count: 1, slopes: [0, 0]) { tokenKey($0, at: time) }
         } else {
