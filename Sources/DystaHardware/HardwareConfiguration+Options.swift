@@ -122,12 +122,3 @@ extension HardwareConfiguration {
             + "gamma_rule=\(gammaRule.rawValue) score_rule=\(scoreRule.rawValue) units=\(units.rawValue)"
     }
 }
-
-extension String {
-    var trimmingWhitespace: String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
-        return String(view)
-    }
-}

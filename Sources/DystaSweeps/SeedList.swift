@@ -1,4 +1,5 @@
 import DystaCore
+import DystaParsing
 
 /// Seeds written as text: `1-5`, `1,3,7` or `1-3,9` (the `--seeds` flag and the `seeds` key of
 /// experiment files, which also takes a list of integers).
@@ -21,14 +22,5 @@ public enum SeedList {
         var seen = Set<UInt64>()
         for seed in seeds where !seen.insert(seed).inserted { throw DystaError("\(name) '\(text)' lists seed \(seed) twice") }
         return seeds
-    }
-}
-
-extension StringProtocol {
-    var trimmingWhitespace: String {
-        var view = Substring(self)
-        while let first = view.first, first == " " || first == "\t" { view.removeFirst() }
-        while let last = view.last, last == " " || last == "\t" { view.removeLast() }
-        return String(view)
     }
 }
