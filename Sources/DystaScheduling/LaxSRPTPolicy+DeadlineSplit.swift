@@ -66,11 +66,9 @@ final class LaxSRPTSplit: @unchecked Sendable {
     @exclusivity(unchecked) var place: [Place] = []
     /// Per position: the stamp of its current P entries (to skip repeated change notices).
     @exclusivity(unchecked) var pushedStamp: [UInt32] = []
-    /// Per position: deadline, arrival and id (F's order, read also while a request is away
-    /// on another accelerator).
-    @exclusivity(unchecked) var deadlines: [Double] = []
-    @exclusivity(unchecked) var arrivals: [Double] = []
-    @exclusivity(unchecked) var ids: [Int] = []
+    /// The run's request table (``RunSetup/requests``, shared, not copied): F's order by
+    /// deadline, arrival and id, read also while a request is away on another accelerator.
+    @exclusivity(unchecked) var requests: [Request] = []
     /// F: positions by (deadline, arrival, id).
     @exclusivity(unchecked) var future: [Int32] = []
     /// All of P, by rule 3's order.
@@ -206,9 +204,7 @@ extension LaxSRPTPolicy {
         }
         split.place = Array(repeating: .none, count: run.requests.count)
         split.pushedStamp = Array(repeating: 0, count: run.requests.count)
-        split.deadlines = run.requests.map(\.deadline)
-        split.arrivals = run.requests.map(\.arrival)
-        split.ids = run.requests.map(\.id)
+        split.requests = run.requests
         split.eligible = true
     }
 
@@ -321,11 +317,10 @@ extension LaxSRPTPolicy {
             // Insert by (deadline, arrival, id); arrivals mostly belong at the end.
             var slot = state.future.count
             state.future.append(Int32(position))
-            let deadline = state.deadlines[position], arrival = state.arrivals[position], id = state.ids[position]
             while slot > 0 {
                 let before = Int(state.future[slot - 1])
-                let other = state.deadlines[before], otherArrival = state.arrivals[before]
-                guard deadline < other || (deadline == other && (arrival < otherArrival || (arrival == otherArrival && id < state.ids[before]))) else { break }
+                let other = state.requests[before]
+                guard request.deadline < other.deadline || (request.deadline == other.deadline && (request.arrival, request.id) < (other.arrival, other.id)) else { break }
                 state.future[slot] = Int32(before)
                 slot -= 1
             }
@@ -364,7 +359,7 @@ extension LaxSRPTPolicy {
     @inline(__always) static func earlier(_ entry: LaxSRPTSplit.Entry, than index: Int, key: Double, _ ready: borrowing ReadyQueue) -> Bool {
         guard index >= 0 else { return true }
         let other = ready[index]
-        return entry.key < key || (entry.key == key && (entry.arrival < other.arrival || (entry.arrival == other.arrival && entry.id < other.id)))
+        return entry.precedes(LaxSRPTSplit.Entry(key: key, arrival: other.arrival, id: other.id, position: 0, stamp: 0))
     }
 
     /// Whether a P entry still stands for its queued request as it is now.

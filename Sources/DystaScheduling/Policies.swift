@@ -244,10 +244,15 @@ public struct SDRM3Policy: SchedulingPolicy {
     }
     /// The heap lanes of the current search structure (see `selectIndexed`).
     var laneLayout = SDRM3Lanes()
+    /// Whether plain SDRM3 searches heap lanes (few (variant, layer) pairs) rather than the
+    /// kinetic tournament; set by `prepare` from the workload.
+    var searchesLanes = true
     public init(sparse: Bool, alpha: Double = 1) {
         self.sparse = sparse
         self.alpha = alpha
     }
+
+    public mutating func prepare(for run: RunSetup) throws { searchesLanes = !sparse && Self.usesLanes(run.profile) }
 
     /// The MapScore of a request at `time`.
     @inlinable public func mapScore(_ request: ReadyRequest, at time: Double, semantics: Semantics) -> Double {
@@ -276,7 +281,7 @@ public struct SDRM3Policy: SchedulingPolicy {
             // Plain SDRM3 keeps one heap lane per (variant, layer) while they are few; with many
             // (cnn: 50-layer models) the per-decision pass over the lanes costs more than the
             // kinetic tournament `sdrm3-sparse` uses, so it goes there too (same choices).
-            if !sparse && Self.usesLanes(ready), let best = selectIndexed(from: &ready, time: time) { return best }
+            if searchesLanes, let best = selectIndexed(from: &ready, time: time) { return best }
             if let best = selectKinetic(from: &ready, time: time) { return best }
             return argmin(ready) { -mapScore($0, at: time, semantics: .default) }
         }

@@ -39,13 +39,10 @@ extension SDRM3Policy {
     /// Most heap lanes for which plain `sdrm3` searches lanes rather than the kinetic tournament.
     static var maximumLanes: Int { 256 }
 
-    /// Whether plain `sdrm3` searches heap lanes on this queue: one lane per (variant, layer),
+    /// Whether plain `sdrm3` searches heap lanes on a workload: one lane per (variant, layer),
     /// at most ``maximumLanes`` of them.
-    static func usesLanes(_ ready: ReadyQueue) -> Bool {
-        guard let fresh = ready.fresh else { return false }
-        var lanes = 0
-        for table in fresh.tables { lanes += table.layerCount }
-        return lanes <= maximumLanes
+    static func usesLanes(_ profile: WorkloadProfile) -> Bool {
+        profile.variants.reduce(0) { $0 + $1.layerCount } <= maximumLanes
     }
 
     /// Lanes without γ: one per (variant, layer), c′ = the layer's estimate.

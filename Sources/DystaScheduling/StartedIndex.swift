@@ -296,23 +296,19 @@ extension ReadyQueue {
             let slot = Int(started.slots[Int(position)])
             // Changed again (or gone): its new state is in `changed`, or it left.
             guard slot >= 0, started.stamps[Int(position)] == stamp else { continue }
-            let key = key(elements[slot])
-            started.push(StartedIndex.Entry(base: Self.heapKey(key.base), position: position, stamp: stamp), lane: key.lane)
+            pushCurrentEntry(slot: slot, key: key)
         }
         started.held.removeAll(keepingCapacity: true)
         for position in started.changed {
             let slot = Int(started.slots[Int(position)])
-            let stamp = started.stamps[Int(position)]
             guard slot >= 0, !started.held.contains(where: { $0.position == position }) else { continue }
             if started.held.count < 4 {
-                started.held.append((position, stamp))
-                continue
+                started.held.append((position, started.stamps[Int(position)]))
+            } else {
+                pushCurrentEntry(slot: slot, key: key)
             }
-            let key = key(elements[slot])
-            started.push(StartedIndex.Entry(base: Self.heapKey(key.base), position: position, stamp: stamp), lane: key.lane)
         }
-        started.changed.removeAll(keepingCapacity: true)
-        if started.entryCount > 2 * elements.count + 64 { started.dropStaleEntries() }
+        forgetChangesAndDropStaleEntries()
     }
 
     /// Pushes an entry with `key` for every request changed since the last call, then drops
@@ -321,14 +317,25 @@ extension ReadyQueue {
         guard let started else { return }
         for position in started.changed {
             let slot = Int(started.slots[Int(position)])
-            guard slot >= 0 else { continue }
-            let request = elements[slot]
-            let key = key(request)
-            started.push(
-                StartedIndex.Entry(
-                    base: Self.heapKey(key.base), position: position,
-                    stamp: started.stamps[Int(position)]), lane: key.lane)
+            if slot >= 0 { pushCurrentEntry(slot: slot, key: key) }
         }
+        forgetChangesAndDropStaleEntries()
+    }
+
+    /// Pushes an entry, stamped as its request is now, for the scanned request at `slot`.
+    @inline(__always) mutating func pushCurrentEntry(slot: Int, key: (ReadyRequest) -> StartedIndex.Key) {
+        let started = started!
+        let request = elements[slot]
+        let key = key(request)
+        let position = request.position
+        started.push(
+            StartedIndex.Entry(base: Self.heapKey(key.base), position: Int32(position), stamp: started.stamps[position]),
+            lane: key.lane)
+    }
+
+    /// Empties the changed list, then drops stale entries when they outnumber the live ones.
+    mutating func forgetChangesAndDropStaleEntries() {
+        guard let started else { return }
         started.changed.removeAll(keepingCapacity: true)
         if started.entryCount > 2 * elements.count + 64 { started.dropStaleEntries() }
     }
@@ -425,9 +432,6 @@ extension ReadyQueue {
 
     /// Stops recording changes (``startRecordingChanges()``); nothing is recorded until it starts again.
     public mutating func stopRecordingChanges() { suspendStartedIndex() }
-
-    /// Whether changes are being recorded (``startRecordingChanges()``).
-    public var recordsChanges: Bool { startedKeyCount > 0 }
 
     /// Calls `body` with the position of every request that entered the queue or ran a layer
     /// since the last call (a position may come more than once; its request may have left the
