@@ -43,8 +43,14 @@ extension ReadyQueue {
             started.changed.removeAll(keepingCapacity: true)
         }
         tournament.advance(to: time)
+        #if DYSTA_COUNTERS
+            SearchCounters.searched(scanned: elements.count)
+        #endif
         let slots = started.slots
         tournament.search(whileBoundAtLeast: bound, isLive: { slots[$0] >= 0 }) { position in
+            #if DYSTA_COUNTERS
+                SearchCounters.entries += 1
+            #endif
             let slot = Int(slots[position])
             visit(slot, elements[slot])
         }

@@ -1,4 +1,7 @@
 import DystaCore
+#if DYSTA_COUNTERS
+    import Foundation
+#endif
 
 /// The scanned requests of a ``ReadyQueue`` seen through min-heaps of keys that a policy
 /// chooses — a lower bound of its score (Dysta) or the score itself (SJF) — so a selection
@@ -250,6 +253,9 @@ extension ReadyQueue {
         keepVisited: Bool = true, holdsChanged: Bool = false, visit: (Int, ReadyRequest) -> Void
     ) {
         guard let started else { return }
+        #if DYSTA_COUNTERS
+            SearchCounters.searched(scanned: elements.count)
+        #endif
         if holdsChanged {
             holdChangedRequests(key: key)
             for (position, _) in started.held {
@@ -274,6 +280,9 @@ extension ReadyQueue {
             }
             guard lane >= 0, !started.lanes[lane].isEmpty, smallest <= bound() else { break }
             let top = started.popMin(lane: lane)
+            #if DYSTA_COUNTERS
+                SearchCounters.entries += 1
+            #endif
             guard started.isCurrent(top) else { continue }
             let slot = Int(started.slots[Int(top.position)])
             let request = elements[slot]
@@ -448,3 +457,23 @@ extension ReadyQueue {
         started?.stamps[position] ?? 0
     }
 }
+
+#if DYSTA_COUNTERS
+    /// Searches of the started requests and the entries they take, in an instrumented build
+    /// only (`swift build -c release -Xswiftc -DDYSTA_COUNTERS`, docs/performance.md): heap
+    /// entries popped, or requests a kinetic-tournament search visits. Every 10⁶ searches a
+    /// line on standard error gives the entries per search so far and the scanned requests at
+    /// that moment. Process-wide, so meaningful for one run on one thread (`dysta bench` with
+    /// one scheduler, load and count).
+    enum SearchCounters {
+        nonisolated(unsafe) static var searches = 0
+        nonisolated(unsafe) static var entries = 0
+
+        static func searched(scanned: Int) {
+            searches += 1
+            guard searches % 1_000_000 == 0 else { return }
+            let line = "searches \(searches): \(Double(entries) / Double(searches)) entries per search so far, \(scanned) scanned requests now\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+#endif
