@@ -76,7 +76,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     static let fifoCompactionThreshold = 4096
 
     /// Creates the policy (the configuration must be valid).
-    public init(name: String = DystaHardwarePolicy.policyName, configuration: HardwareConfiguration, beta: Double = 0.01, recordsStimulus: Bool = false) {
+    public init(name: String = DystaHardwarePolicy.policyName, configuration: HardwareConfiguration, beta: Double = RunDefaults.beta, recordsStimulus: Bool = false) {
         self.name = name
         self.configuration = configuration
         self.beta = beta
