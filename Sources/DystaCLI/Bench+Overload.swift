@@ -45,9 +45,8 @@ extension Bench {
         let options = overloadOptions
         let workloads = parseList(options.workloads)
         let names = options.schedulers.map(parseList) ?? Registries.current.policies.names
-        let loads = try parseNumbers(options.loads, flag: "overload-loads", valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
-        let counts = try parseNumbers(options.requests, flag: "overload-requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
-            .map { Int($0) }.sorted()
+        let loads = try Self.parseLoads(options.loads, flag: "overload-loads")
+        let counts = try Self.parseCounts(options.requests, flag: "overload-requests")
         guard options.rowTimeout > 0 else { throw DystaError("--row-timeout: expected a positive number of seconds") }
         let executable = try Self.ownExecutable()
         let hardwareArguments = Self.hardwareArguments(CommandLine.arguments)
@@ -72,7 +71,7 @@ extension Bench {
                 }
             }
         }
-        printOverload(rows, counts: counts, timeout: options.rowTimeout)
+        printOverload(rows, counts: counts, timeout: options.rowTimeout, hardwareArguments: hardwareArguments)
     }
 
     /// The growth of a row: its seconds over those of the same (workload, scheduler, load) at the smallest count.
@@ -94,14 +93,13 @@ extension Bench {
         ]
     }
 
-    func printOverload(_ rows: [OverloadRow], counts: [Int], timeout: Double) {
+    func printOverload(_ rows: [OverloadRow], counts: [Int], timeout: Double, hardwareArguments: [String]) {
         let smallest = counts.first ?? 0
         switch format {
         case .table:
             var table = TextTable(header: ["workload", "scheduler", "load ρ", "requests", "seconds", "process s", "max queue", "peak MB", "growth", "note"])
             for row in rows { table.add(Self.cells(row, growth: Self.growth(row, in: rows, smallest: smallest))) }
-            let hardware = Self.hardwareArguments(CommandLine.arguments)
-            let options = hardware.isEmpty ? "" : ", " + hardware.joined(separator: " ")
+            let options = hardwareArguments.isEmpty ? "" : ", " + hardwareArguments.joined(separator: " ")
             print("overload table, seed \(seed), one thread, one process per row (seconds: simulation only; process s: whole process), row timeout \(formatNumber(timeout)) s\(options)\n\n" + table.rendered(), terminator: "")
         case .csv:
             print("workload,scheduler,load,requests,seconds,process_seconds,max_queue,peak_mb,growth,note")

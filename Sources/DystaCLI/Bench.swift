@@ -47,6 +47,17 @@ struct Bench: ParsableCommand {
         return kilobytes / 1024
     }
 
+    /// The offered loads of `--flag` (positive numbers).
+    static func parseLoads(_ text: String, flag: String) throws -> [Double] {
+        try parseNumbers(text, flag: flag, valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
+    }
+
+    /// The request counts of `--flag` (positive integers), smallest first.
+    static func parseCounts(_ text: String, flag: String) throws -> [Int] {
+        try parseNumbers(text, flag: flag, valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
+            .map { Int($0) }.sorted()
+    }
+
     func run() throws {
         if grid { return try runGrid() }
         if overloadOptions.overload { return try runOverload() }
@@ -55,9 +66,8 @@ struct Bench: ParsableCommand {
         let registry = try hardwareOptions.registry()
         let names = schedulers.map(parseList) ?? Registries.current.policies.defaultNames
         for name in names { _ = try registry.make(name) }
-        let loadValues = try parseNumbers(loads, flag: "loads", valid: { $0 > 0 && $0.isFinite }, expected: "a positive number")
-        let counts = try parseNumbers(requests, flag: "requests", valid: { $0 >= 1 && $0 == $0.rounded() && $0 < 1e9 }, expected: "a positive integer")
-            .map { Int($0) }.sorted()
+        let loadValues = try Self.parseLoads(loads, flag: "loads")
+        let counts = try Self.parseCounts(requests, flag: "requests")
         let generator = RequestGenerator(profile: profile)
         let simulator = try Simulator(profile: profile, configuration: EngineConfiguration(indexesFreshRequests: !scanAll))
         let predictor = try Registries.current.predictors.make(RunDefaults.predictor, semantics: .default)

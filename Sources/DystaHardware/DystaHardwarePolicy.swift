@@ -76,7 +76,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
     static let fifoCompactionThreshold = 4096
 
     /// Creates the policy (the configuration must be valid).
-    public init(name: String = DystaHardwarePolicy.policyName, configuration: HardwareConfiguration, beta: Double = 0.01, recordsStimulus: Bool = false) {
+    public init(name: String = DystaHardwarePolicy.policyName, configuration: HardwareConfiguration, beta: Double = RunDefaults.beta, recordsStimulus: Bool = false) {
         self.name = name
         self.configuration = configuration
         self.beta = beta
@@ -210,7 +210,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
         let occupied = hardware.count
         let slot = hardware.decide(now: counter(time))
         let position = positionOfSlot[slot]
-        let chosen = tracked ? Self.scannedIndex(ofPosition: position, in: &ready, context: context) : Int(readyIndex[position])
+        let chosen = tracked ? Self.scannedIndex(ofPosition: position, in: &ready) : Int(readyIndex[position])
         // The decision's cycles: ENQUEUEs now, DECIDE, and the LAYER_DONE (with the monitor's
         // lag) when this decision follows a layer that just ended.
         cycles += configuration.decideCycles(occupied: occupied)
@@ -251,7 +251,7 @@ public struct DystaHardwarePolicy: SchedulingPolicy {
 
     /// The scanned index of request `position`, promoting it from the fresh index first when
     /// it has not started (the hardware may pick a request `dysta` would not).
-    static func scannedIndex(ofPosition position: Int, in ready: inout ReadyQueue, context: DecisionContext) -> Int {
+    static func scannedIndex(ofPosition position: Int, in ready: inout ReadyQueue) -> Int {
         if let index = ready.scannedIndex(ofPosition: position) { return index }
         let fresh = ready.fresh!
         let group = fresh.group(ofPosition: position)

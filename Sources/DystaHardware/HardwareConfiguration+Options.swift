@@ -71,9 +71,6 @@ extension HardwareConfiguration {
         (scoreBits, scoreFrac, gammaBits, gammaFrac, timeBits) == (other.scoreBits, other.scoreFrac, other.gammaBits, other.gammaFrac, other.timeBits)
     }
 
-    /// The parameter names accepted by ``applying(_:)``, `preset` first.
-    public static var optionNames: [String] { options.options.map(\.name) }
-
     /// Returns the named preset (`w32`, `w16`).
     public static func preset(_ name: String) throws -> HardwareConfiguration {
         guard let preset = presets[name] else { throw DystaError("unknown hardware preset '\(name)' (known: w32, w16)") }

@@ -22,6 +22,8 @@ public enum HardwareHostError: Int, Sendable, CaseIterable {
 
     /// The stimulus letter of the refused command.
     public var command: Character { ["D", "E", "L"][rawValue - 1] }
+    /// How many fields an `X` record of the command carries (its own inputs: D 1, E 3, L 2).
+    public var fieldCount: Int { [1, 3, 2][rawValue - 1] }
 }
 
 /// The bit-accurate model of the hardware scheduler: request slots, tables, the γ unit, the

@@ -121,8 +121,10 @@ public enum StimulusReplay {
                 summary.decisions += 1
             case "X":
                 // A refused command: the model must refuse it with the error its letter names.
-                let expected: [String: (HardwareHostError, Int)] = ["D": (.decideOnEmpty, 1), "E": (.enqueueIntoFull, 3), "L": (.layerDoneNotRunning, 2)]
-                guard fields.count >= 2, let (error, arity) = expected[fields[1]] else { throw fail(number, "X takes a command letter D, E or L") }
+                guard fields.count >= 2, let error = HardwareHostError.allCases.first(where: { fields[1] == String($0.command) }) else {
+                    throw fail(number, "X takes a command letter D, E or L")
+                }
+                let arity = error.fieldCount
                 guard fields.count == 2 + arity else { throw fail(number, "X \(fields[1]) takes \(arity) fields") }
                 for position in 2..<fields.count { _ = try value(position) }
                 try expect("host error of X \(fields[1])", UInt64(error.rawValue), UInt64(model.hostError(error.command)?.rawValue ?? 0))

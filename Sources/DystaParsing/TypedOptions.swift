@@ -56,7 +56,7 @@ public struct TypedOption<Target>: Sendable {
             parse: { text in
                 guard let value = Double(text), !value.isNaN, value >= minimum, allowsInfinity || value.isFinite else { return nil }
                 return value
-            }, format: format)
+            }, format: formatNumber)
     }
 
     /// An integer in a range.
@@ -92,11 +92,6 @@ public struct TypedOption<Target>: Sendable {
 
     /// The option's value in `target`, as text.
     public func value(in target: Target) -> String { get(target) }
-
-    static func format(_ value: Double) -> String {
-        if value == .infinity { return "inf" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
-    }
 }
 
 /// The options of one plug-in, declared once: parsing `key=value` lists, errors naming the

@@ -1,3 +1,5 @@
+import DystaCore
+
 /// A JSON value written with keys in insertion order and numbers in shortest round-trip form,
 /// so the same results always give the same bytes.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -63,12 +65,6 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
         return result + "\""
     }
-}
-
-/// Shortest round-trip decimal form of a finite number (`1.0` → `1`, `0.1` → `0.1`).
-public func formatNumber(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
-    return "\(value)"
 }
 
 /// A CSV field: quoted when it holds a comma, quote or line break.

@@ -65,10 +65,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
 
     /// Decodes a description; unknown keys are refused, naming the known ones.
     public init(from decoder: any Decoder) throws {
-        let any = try decoder.container(keyedBy: SweepGrid.AnyKey.self)
-        for key in any.allKeys where CodingKeys(rawValue: key.stringValue) == nil {
-            throw DystaError("unknown key '\(key.stringValue)' (known: \(CodingKeys.allCases.map(\.rawValue).sorted().joined(separator: ", ")))")
-        }
+        try SettingsFile.refuseUnknownKeys(in: decoder, known: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         workload = try c.decodeIfPresent(String.self, forKey: .workload)
         traces = try c.decodeIfPresent(String.self, forKey: .traces)
@@ -83,11 +80,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
         requests = try c.decodeIfPresent(Int.self, forKey: .requests)
         slo = try c.decodeIfPresent(Double.self, forKey: .slo)
         schedulers = try c.decodeIfPresent([String].self, forKey: .schedulers)
-        if let text = try? c.decodeIfPresent(String.self, forKey: .seeds) {
-            seeds = try SeedList.parse(text, name: "seeds")
-        } else {
-            seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds)
-        }
+        seeds = try c.decodeSeedsIfPresent(forKey: .seeds, name: "seeds")
         semantics = try c.decodeIfPresent(String.self, forKey: .semantics)
         predictor = try c.decodeIfPresent(String.self, forKey: .predictor)
         alpha = try c.decodeIfPresent(Double.self, forKey: .alpha)

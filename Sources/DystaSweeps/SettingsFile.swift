@@ -41,3 +41,30 @@ enum SettingsFile {
         }
     }
 }
+
+extension SettingsFile {
+    /// Any key of a settings object, to find the ones a type does not know.
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Throws for the first key of `decoder`'s object that is not one of `Keys`, naming the known ones.
+    static func refuseUnknownKeys<Keys: CodingKey & CaseIterable>(in decoder: any Decoder, known _: Keys.Type) throws {
+        let known = Keys.allCases.map(\.stringValue)
+        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where !known.contains(key.stringValue) {
+            throw DystaError("unknown key '\(key.stringValue)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Seeds given as a list of integers or as text the `--seeds` flag takes (`"1-5"`,
+    /// `"1,3,7"`; errors call the key `name`); nil when absent.
+    func decodeSeedsIfPresent(forKey key: Key, name: String) throws -> [UInt64]? {
+        if let text = try? decodeIfPresent(String.self, forKey: key) { return try SeedList.parse(text, name: name) }
+        return try decodeIfPresent([UInt64].self, forKey: key)
+    }
+}

@@ -80,11 +80,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
     /// Decodes a grid; absent keys take the defaults of ``init(workloads:rates:loads:slos:schedulers:seeds:predictors:alphas:betas:requests:semantics:accelerators:switchCost:accelerator:)``.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let known = Set(CodingKeys.allCases.map(\.stringValue))
-        let any = try decoder.container(keyedBy: AnyKey.self)
-        for key in any.allKeys where !known.contains(key.stringValue) {
-            throw DystaError("unknown key '\(key.stringValue)' (known: \(CodingKeys.allCases.map(\.stringValue).sorted().joined(separator: ", ")))")
-        }
+        try SettingsFile.refuseUnknownKeys(in: decoder, known: CodingKeys.self)
         scenarios = try c.decodeIfPresent([String].self, forKey: .scenarios)
         if scenarios != nil {
             for key in [CodingKeys.slos, .accelerators, .rates, .loads, .workloads, .traces, .replay] where c.contains(key) {
@@ -109,12 +105,7 @@ public struct SweepGrid: Codable, Sendable, Equatable {
         slos = try c.decodeIfPresent([Double].self, forKey: .slos) ?? [RunDefaults.sloMultiplier]
         // As on the command line: absent schedulers are every registered policy.
         schedulers = try c.decodeIfPresent([String].self, forKey: .schedulers) ?? Registries.current.policies.defaultNames
-        // A list of integers, or text as the --seeds flag takes it ("1-5", "1,3,7").
-        if let text = try? c.decodeIfPresent(String.self, forKey: .seeds) {
-            seeds = try SeedList.parse(text, name: "'seeds'")
-        } else {
-            seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds) ?? (replay != nil ? [RunDefaults.replaySeed] : RunDefaults.seeds)
-        }
+        seeds = try c.decodeSeedsIfPresent(forKey: .seeds, name: "'seeds'") ?? (replay != nil ? [RunDefaults.replaySeed] : RunDefaults.seeds)
         predictors = try c.decodeIfPresent([String].self, forKey: .predictors) ?? [RunDefaults.predictor]
         alphas = try c.decodeIfPresent([Double].self, forKey: .alphas) ?? [RunDefaults.alpha]
         betas = try c.decodeIfPresent([Double].self, forKey: .betas) ?? [RunDefaults.beta]
@@ -165,13 +156,6 @@ public struct SweepGrid: Codable, Sendable, Equatable {
                 text = String(try c.decode(Double.self))
             }
         }
-    }
-
-    struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 
     /// Reads an experiment file: YAML when the name ends in `.yaml` or `.yml`, else JSON.
@@ -365,7 +349,7 @@ public struct TraceFolder: Codable, Sendable, Equatable, Hashable {
                 path = text
                 return
             }
-            let any = try decoder.container(keyedBy: SweepGrid.AnyKey.self)
+            let any = try decoder.container(keyedBy: SettingsFile.AnyKey.self)
             for key in any.allKeys where Keys(rawValue: key.stringValue) == nil {
                 throw DystaError("'traces': unknown key '\(key.stringValue)' (known: path, kind)")
             }
